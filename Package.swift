@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "iscert",
+    platforms: [.macOS(.v15)],
+    // MARK: - Public products
+    products: [
+        .library(name: "ISCertification", targets: ["ISCertification"]),
+        .library(name: "ISScenario", targets: ["ISScenario"]),
+        .library(name: "ISProbability", targets: ["ISProbability"]),
+        .executable(name: "iscert", targets: ["iscert"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Internal targets
+        // The C surface of GSL. Only ISProbability imports it.
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        // Random sources, distribution families, quadrature; GSL errors as Swift errors.
+        .target(name: "ISProbability", dependencies: ["CGSL"]),
+        // The scenario language: lexer, parser, expressions, diagnostics, Scenario.
+        .target(name: "ISScenario", dependencies: ["ISProbability"]),
+        // Exact references, simulation, checks, verdicts.
+        .target(name: "ISCertification", dependencies: ["ISProbability", "ISScenario"]),
+        // The command line.
+        .executableTarget(
+            name: "iscert",
+            dependencies: [
+                "ISCertification",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "ISProbabilityTests", dependencies: ["ISProbability"]),
+        .testTarget(name: "ISScenarioTests", dependencies: ["ISScenario"]),
+        .testTarget(name: "ISCertificationTests", dependencies: ["ISCertification"]),
+        // Every file in Scenarios/ becomes one case of a parameterized test.
+        .testTarget(name: "ScenarioSuiteTests", dependencies: ["ISCertification"]),
+        // Runs the built binary end to end.
+        .testTarget(name: "iscertCLITests", dependencies: ["iscert"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

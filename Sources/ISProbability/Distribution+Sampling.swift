@@ -1,0 +1,49 @@
+import CGSL
+
+extension Distribution {
+    /// One draw, with GSL's sampler for the family.
+    public func sample(using source: RandomSource) -> Double {
+        let r = source.handle
+        switch family {
+        case let .normal(m, s): return m + gsl_ran_gaussian_ziggurat(r, s)
+        case let .studentT(nu, loc, scale): return loc + scale * gsl_ran_tdist(r, nu)
+        case let .laplace(loc, b): return loc + gsl_ran_laplace(r, b)
+        case let .exponential(rate): return gsl_ran_exponential(r, 1 / rate)
+        case let .gamma(k, theta): return gsl_ran_gamma(r, k, theta)
+        case let .beta(a, b): return gsl_ran_beta(r, a, b)
+        case let .lognormal(mu, sigma): return gsl_ran_lognormal(r, mu, sigma)
+        case let .uniform(low, high): return gsl_ran_flat(r, low, high)
+        case let .cauchy(loc, scale): return loc + gsl_ran_cauchy(r, scale)
+        case let .logistic(loc, scale): return loc + gsl_ran_logistic(r, scale)
+        case let .weibull(k, lambda): return gsl_ran_weibull(r, lambda, k)
+        case let .chiSquared(nu): return gsl_ran_chisq(r, nu)
+        case let .mixture(components):
+            // The component by inversion of the cumulative weights, then its draw.
+            let u = gsl_rng_uniform(r)
+            var cumulative = 0.0
+            for c in components.dropLast() {
+                cumulative += c.weight
+                if u < cumulative { return c.distribution.sample(using: source) }
+            }
+            return components[components.count - 1].distribution.sample(using: source)
+        }
+    }
+
+    /// Fills `out` with independent draws, in order, from one stream.
+    ///
+    /// Equal, draw for draw, to calling ``sample(using:)`` `out.count` times.
+    public func sample(into out: UnsafeMutableBufferPointer<Double>, using source: RandomSource) {
+        let r = source.handle
+        switch family {
+        case let .normal(m, s):
+            for i in 0..<out.count { out[i] = m + gsl_ran_gaussian_ziggurat(r, s) }
+        case let .uniform(low, high):
+            for i in 0..<out.count { out[i] = gsl_ran_flat(r, low, high) }
+        case let .exponential(rate):
+            let mu = 1 / rate
+            for i in 0..<out.count { out[i] = gsl_ran_exponential(r, mu) }
+        default:
+            for i in 0..<out.count { out[i] = sample(using: source) }
+        }
+    }
+}

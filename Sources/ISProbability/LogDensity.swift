@@ -1,0 +1,163 @@
+import CGSL
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A distribution's log-density, with its normalising constant computed once.
+///
+/// Exact in log space and far into the tails: it never forms a density that could
+/// underflow and then takes its logarithm. Outside the support it is -infinity.
+/// At a support endpoint where the density diverges (gamma or weibull with
+/// shape < 1 at 0, beta with a < 1 at 0) it is +infinity.
+public struct LogDensity: Sendable {
+    enum Kind: Sendable {
+        case normal(mean: Double, inverseSD: Double)
+        case studentT(df: Double, loc: Double, inverseScale: Double)
+        case laplace(loc: Double, inverseScale: Double)
+        case exponential(rate: Double)
+        case gamma(shapeMinusOne: Double, inverseScale: Double)
+        case beta(aMinusOne: Double, bMinusOne: Double)
+        case lognormal(meanlog: Double, inverseSD: Double)
+        case uniform(low: Double, high: Double)
+        case cauchy(loc: Double, inverseScale: Double)
+        case logistic(loc: Double, inverseScale: Double)
+        case weibull(shape: Double, inverseScale: Double)
+        case mixture(logWeights: [Double], components: [LogDensity])
+    }
+
+    let kind: Kind
+    /// The log of the normalising constant, added to the kernel.
+    let logNormaliser: Double
+
+    public init(_ distribution: Distribution) {
+        GSL.errorHandlerOff
+        let halfLog2Pi = 0.5 * log(2 * Double.pi)
+        switch distribution.family {
+        case let .normal(m, s):
+            kind = .normal(mean: m, inverseSD: 1 / s)
+            logNormaliser = -log(s) - halfLog2Pi
+        case let .studentT(nu, loc, scale):
+            kind = .studentT(df: nu, loc: loc, inverseScale: 1 / scale)
+            logNormaliser = gsl_sf_lngamma((nu + 1) / 2) - gsl_sf_lngamma(nu / 2) - 0.5 * log(nu * Double.pi) - log(scale)
+        case let .laplace(loc, b):
+            kind = .laplace(loc: loc, inverseScale: 1 / b)
+            logNormaliser = -log(2 * b)
+        case let .exponential(rate):
+            kind = .exponential(rate: rate)
+            logNormaliser = log(rate)
+        case let .gamma(k, theta):
+            kind = .gamma(shapeMinusOne: k - 1, inverseScale: 1 / theta)
+            logNormaliser = -gsl_sf_lngamma(k) - k * log(theta)
+        case let .chiSquared(nu):
+            kind = .gamma(shapeMinusOne: nu / 2 - 1, inverseScale: 0.5)
+            logNormaliser = -gsl_sf_lngamma(nu / 2) - (nu / 2) * log(2.0)
+        case let .beta(a, b):
+            kind = .beta(aMinusOne: a - 1, bMinusOne: b - 1)
+            logNormaliser = -gsl_sf_lnbeta(a, b)
+        case let .lognormal(mu, sigma):
+            kind = .lognormal(meanlog: mu, inverseSD: 1 / sigma)
+            logNormaliser = -log(sigma) - halfLog2Pi
+        case let .uniform(low, high):
+            kind = .uniform(low: low, high: high)
+            logNormaliser = -log(high - low)
+        case let .cauchy(loc, scale):
+            kind = .cauchy(loc: loc, inverseScale: 1 / scale)
+            logNormaliser = -log(Double.pi * scale)
+        case let .logistic(loc, scale):
+            kind = .logistic(loc: loc, inverseScale: 1 / scale)
+            logNormaliser = -log(scale)
+        case let .weibull(k, lambda):
+            kind = .weibull(shape: k, inverseScale: 1 / lambda)
+            logNormaliser = log(k / lambda)
+        case let .mixture(components):
+            kind = .mixture(logWeights: components.map { log($0.weight) },
+                            components: components.map { LogDensity($0.distribution) })
+            logNormaliser = 0
+        }
+    }
+
+    /// log(1 + z^2 / nu) without overflow for |z| up to the largest double.
+    @inline(__always)
+    static func log1pSquareOver(_ z: Double, _ nu: Double) -> Double {
+        let a = abs(z)
+        if a < 1e100 { return log1p(z * z / nu) }
+        return 2 * log(a) - log(nu) + log1p(nu / (a * a))
+    }
+
+    /// The log-density at `x`.
+    @inline(__always)
+    public func callAsFunction(_ x: Double) -> Double {
+        switch kind {
+        case let .normal(m, inv):
+            let z = (x - m) * inv
+            return logNormaliser - 0.5 * z * z
+        case let .studentT(nu, loc, inv):
+            return logNormaliser - 0.5 * (nu + 1) * Self.log1pSquareOver((x - loc) * inv, nu)
+        case let .laplace(loc, inv):
+            return logNormaliser - abs(x - loc) * inv
+        case let .exponential(rate):
+            return x < 0 ? -.infinity : logNormaliser - rate * x
+        case let .gamma(km1, inv):
+            if x < 0 { return -.infinity }
+            if x == 0 { return km1 < 0 ? .infinity : (km1 == 0 ? logNormaliser : -.infinity) }
+            return logNormaliser + km1 * log(x) - x * inv
+        case let .beta(am1, bm1):
+            if x < 0 || x > 1 { return -.infinity }
+            if x == 0 { return am1 < 0 ? .infinity : (am1 == 0 ? logNormaliser : -.infinity) }
+            if x == 1 { return bm1 < 0 ? .infinity : (bm1 == 0 ? logNormaliser : -.infinity) }
+            return logNormaliser + am1 * log(x) + bm1 * log1p(-x)
+        case let .lognormal(mu, inv):
+            if x <= 0 { return -.infinity }
+            let lx = log(x)
+            let z = (lx - mu) * inv
+            return logNormaliser - lx - 0.5 * z * z
+        case let .uniform(low, high):
+            return (x < low || x > high) ? -.infinity : logNormaliser
+        case let .cauchy(loc, inv):
+            return logNormaliser - Self.log1pSquareOver((x - loc) * inv, 1)
+        case let .logistic(loc, inv):
+            let a = abs((x - loc) * inv)
+            return logNormaliser - a - 2 * log1p(exp(-a))
+        case let .weibull(k, inv):
+            if x < 0 { return -.infinity }
+            if x == 0 { return k < 1 ? .infinity : (k == 1 ? logNormaliser : -.infinity) }
+            let y = x * inv
+            return logNormaliser + (k - 1) * log(y) - pow(y, k)
+        case let .mixture(logWeights, components):
+            // log-sum-exp, shifted by the largest term so no term overflows.
+            var terms = [Double](repeating: 0, count: components.count)
+            var top = -Double.infinity
+            for i in components.indices {
+                terms[i] = logWeights[i] + components[i](x)
+                top = Swift.max(top, terms[i])
+            }
+            if !top.isFinite { return top }
+            var sum = 0.0
+            for t in terms { sum += exp(t - top) }
+            return top + log(sum)
+        }
+    }
+
+    /// The log-density at each of `xs`, written to `out` (same count).
+    public func evaluate(_ xs: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(out.count >= xs.count)
+        // One switch per batch: the common families get tight loops, the rest
+        // go through the scalar path.
+        switch kind {
+        case let .normal(m, inv):
+            let c = logNormaliser
+            for i in 0..<xs.count {
+                let z = (xs[i] - m) * inv
+                out[i] = c - 0.5 * z * z
+            }
+        case let .laplace(loc, inv):
+            let c = logNormaliser
+            for i in 0..<xs.count { out[i] = c - abs(xs[i] - loc) * inv }
+        default:
+            for i in 0..<xs.count { out[i] = self(xs[i]) }
+        }
+    }
+}
