@@ -1,0 +1,126 @@
+import ISProbability
+import ISScenario
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything the checks compare simulation against, computed without simulation.
+///
+/// Notation: Y = r f with x ~ q, mu = E_p[f]. The ordinary IS estimate of one
+/// trial is the mean of N independent copies of Y.
+public struct ExactReference: Sendable {
+    /// E_p[f], over the target's support.
+    public let mean: Moment
+    /// E_q[r f]: what IS converges to. Differs from `mean` only when q misses part
+    /// of the region where p f != 0.
+    public let isMean: Moment
+    /// E_q[r^k] for k = 2, 3, 4.
+    public let r2: Moment, r3: Moment, r4: Moment
+    /// E_q[Y^k] = E_q[r^k f^k] for k = 2 ... 6 (5 and 6 give the skewness of s^2).
+    public let y2: Moment, y3: Moment, y4: Moment, y5: Moment, y6: Moment
+    /// The exact mean and sd of one trial's ESS/N (nil if not computable).
+    public let ess: (mean: Double, sd: Double, error: Double)?
+    /// Why `ess` is nil.
+    public let essFailure: String?
+    /// The delta-method approximation of E[ESS/N] (needs E_q[r^4] finite).
+    public let essDeltaMethod: Double?
+    /// How the moments were obtained.
+    public let method: String
+    /// Largest relative disagreement between a closed form and quadrature of the
+    /// same moment (Gaussian pairs with polynomial f), or nil when there is no closed form.
+    public let closedFormDiscrepancy: Double?
+    /// The samples per trial the references were computed for.
+    public let samples: Int
+
+    /// The population ESS fraction 1 / E_q[r^2] = 1 / (1 + Var_q r); 0 when E_q[r^2] is infinite.
+    public var essFraction: Double? {
+        switch r2 {
+        case let .finite(v, _): return 1 / v
+        case .infinite: return 0
+        case .undetermined: return nil
+        }
+    }
+
+    /// N times the per-trial variance of the IS estimate: E_q[r^2 f^2] - mu^2.
+    public var varianceN: Moment {
+        switch (y2, isMean) {
+        case let (.finite(v, e), .finite(m, _)): return .finite(v - m * m, error: e)
+        case (.infinite, _): return y2
+        case (.undetermined, _): return y2
+        case (_, _): return isMean
+        }
+    }
+
+    /// The cumulants k2 ... k6 of Y, as far as its raw moments are finite.
+    public var cumulantsY: [Double] {
+        guard let m1 = isMean.value else { return [] }
+        var raw = [1, m1]
+        for m in [y2, y3, y4, y5, y6] { guard let v = m.value else { break }; raw.append(v) }
+        // Central moments about mu, then cumulants from them.
+        var c = [Double](repeating: 0, count: raw.count)
+        for k in 0..<raw.count {
+            var sum = 0.0, binom = 1.0
+            for j in 0...k {
+                sum += binom * raw[j] * pow(-m1, Double(k - j))
+                binom = binom * Double(k - j) / Double(j + 1)
+            }
+            c[k] = sum
+        }
+        var out: [Double] = []
+        if c.count > 2 { out.append(c[2]) }
+        if c.count > 3 { out.append(c[3]) }
+        if c.count > 4 { out.append(c[4] - 3 * c[2] * c[2]) }
+        if c.count > 5 { out.append(c[5] - 10 * c[3] * c[2]) }
+        if c.count > 6 { out.append(c[6] - 15 * c[4] * c[2] - 10 * c[3] * c[3] + 30 * c[2] * c[2] * c[2]) }
+        return out
+    }
+
+    /// Excess kurtosis of Y, when E_q[Y^4] is finite.
+    public var kurtosisY: Double? {
+        guard let m = isMean.value, let e2 = y2.value, let e3 = y3.value, let e4 = y4.value,
+              let v = varianceN.value, v > 0 else { return nil }
+        let central4 = e4 - 4 * m * e3 + 6 * m * m * e2 - 3 * m * m * m * m
+        return central4 / (v * v) - 3
+    }
+
+    /// Computes the references for N samples per trial.
+    public init(target: Distribution, behavior: Distribution, f: Expression, samples: Int) {
+        let integrator = MomentIntegrator(target: target, behavior: behavior, f: f)
+        let closed = GaussianClosedForm(target: target, behavior: behavior)
+        var discrepancy: Double?
+        func moment(_ a: Double, _ b: Int) -> Moment {
+            let numeric = integrator.moment(a: a, b: b)
+            guard let exact = closed?.moment(a: a, b: b, f: f) else { return numeric }
+            if let x = exact.value, let y = numeric.value {
+                let d = abs(x - y) / Swift.max(abs(x), 1e-300)
+                discrepancy = Swift.max(discrepancy ?? 0, x == y ? 0 : d)
+            }
+            return exact
+        }
+        self.samples = samples
+        mean = closed?.moment(a: 1, b: 1, f: f) ?? integrator.moment(a: 1, b: 1, region: .target)
+        isMean = moment(1, 1)
+        r2 = moment(2, 0); r3 = moment(3, 0); r4 = moment(4, 0)
+        y2 = moment(2, 2); y3 = moment(3, 3); y4 = moment(4, 4); y5 = moment(5, 5); y6 = moment(6, 6)
+        closedFormDiscrepancy = discrepancy
+        method = discrepancy != nil ? "closed form (Gaussian pair, polynomial f), cross-checked by quadrature"
+                                    : "GSL adaptive quadrature in log space"
+        if let m2 = r2.value, let m3 = r3.value, let m4 = r4.value {
+            let n = Double(samples)
+            essDeltaMethod = 1 / m2 + ((m2 - 1) / m2 - 2 * (m3 - m2) / (m2 * m2) + (m4 - m2 * m2) / (m2 * m2 * m2)) / n
+        } else {
+            essDeltaMethod = nil
+        }
+        let e = ExactESS(integrator: integrator, n: samples).moments()
+        if e.mean.isFinite && e.sd.isFinite && e.error < 1e-4 * Swift.max(e.mean, 1e-300) {
+            ess = e
+            essFailure = nil
+        } else {
+            ess = nil
+            essFailure = "the exact ESS integral did not converge (value \(e.mean), error estimate \(e.error))"
+        }
+    }
+}

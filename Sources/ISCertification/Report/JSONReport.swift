@@ -1,0 +1,152 @@
+import Foundation
+import ISProbability
+import ISScenario
+
+/// A number in iscert's JSON: finite values as JSON numbers, infinities as the
+/// strings "inf" and "-inf", NaN as "nan", and absent values as null.
+public struct JSONNumber: Codable, Sendable, Hashable {
+    public var value: Double?
+
+    public init(_ value: Double?) { self.value = value }
+
+    public init(_ moment: Moment) { self.value = moment.isInfinite ? .infinity : moment.value }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        guard let v = value else { return try c.encodeNil() }
+        if v.isNaN { try c.encode("nan") } else if v.isInfinite { try c.encode(v > 0 ? "inf" : "-inf") } else { try c.encode(v) }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { value = nil; return }
+        if let s = try? c.decode(String.self) {
+            switch s {
+            case "inf": value = .infinity
+            case "-inf": value = -.infinity
+            case "nan": value = .nan
+            default: throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a number: \(s)")
+            }
+            return
+        }
+        value = try c.decode(Double.self)
+    }
+}
+
+/// The documented JSON schema of `iscert check --format json` (docs/json-schema.md).
+public struct JSONReport: Codable, Sendable {
+    public struct Exact: Codable, Sendable {
+        public var mean: JSONNumber
+        public var isMean: JSONNumber
+        public var r2: JSONNumber
+        public var rf2: JSONNumber
+        public var rf4: JSONNumber
+        public var essFraction: JSONNumber
+        public var varianceN: JSONNumber
+        public var essMean: JSONNumber
+        public var essSD: JSONNumber
+        public var essDeltaMethod: JSONNumber
+        public var method: String
+        public var notes: [String]
+    }
+
+    public struct Observed: Codable, Sendable {
+        public var meanEstimate: JSONNumber
+        public var varianceEstimate: JSONNumber
+        public var meanESSFraction: JSONNumber
+        public var nonFiniteTrials: Int
+    }
+
+    public struct Check: Codable, Sendable {
+        public var name: String
+        public var status: String
+        public var observed: JSONNumber
+        public var expected: JSONNumber
+        public var tolerance: JSONNumber
+        public var z: JSONNumber
+        public var minDetectable: JSONNumber
+        public var zAcceptance: [JSONNumber]?
+        public var reason: String
+    }
+
+    public struct ScenarioEntry: Codable, Sendable {
+        public var name: String
+        public var description: String
+        public var file: String?
+        public var target: String
+        public var behavior: String
+        public var f: String
+        public var samples: Int
+        public var trials: Int
+        public var seed: UInt64
+        public var expect: String
+        public var regime: String
+        public var met: Bool
+        public var verdict: String
+        public var replay: String
+        public var exact: Exact
+        public var observed: Observed
+        public var checks: [Check]
+    }
+
+    public var schemaVersion: Int
+    public var passed: Bool
+    public var alpha: Double
+    public var checksInFamily: Int
+    public var zStar: Double
+    public var power: Double
+    public var scenarios: [ScenarioEntry]
+
+    public init(_ report: CertificationReport) {
+        schemaVersion = 1
+        passed = report.passed
+        alpha = report.thresholds.alpha
+        checksInFamily = report.thresholds.checks
+        zStar = report.thresholds.zStar
+        power = report.thresholds.power
+        scenarios = report.scenarios.map(Self.entry)
+    }
+
+    static func entry(_ r: ScenarioReport) -> ScenarioEntry {
+        let s = r.scenario, ref = r.reference
+        var notes: [String] = []
+        for (label, m) in [("E_p[f]", ref.mean), ("E_q[r f]", ref.isMean), ("E_q[r^2]", ref.r2),
+                           ("E_q[r^2 f^2]", ref.y2), ("E_q[r^4 f^4]", ref.y4)] {
+            switch m {
+            case let .infinite(why): notes.append("\(label) is infinite: \(why)")
+            case let .undetermined(why): notes.append("\(label) is undetermined: \(why)")
+            case .finite: break
+            }
+        }
+        if let why = ref.essFailure { notes.append("exact ESS: \(why)") }
+        if let d = ref.closedFormDiscrepancy { notes.append("closed form vs quadrature: largest relative difference \(d)") }
+        return ScenarioEntry(
+            name: s.name, description: s.summary, file: s.file,
+            target: s.target.description, behavior: s.behavior.description, f: s.f.canonicalText,
+            samples: s.samples, trials: s.trials, seed: r.seed, expect: s.expectation.canonicalText,
+            regime: r.regime.rawValue, met: r.met, verdict: r.verdict, replay: r.replay,
+            exact: Exact(mean: JSONNumber(ref.mean), isMean: JSONNumber(ref.isMean), r2: JSONNumber(ref.r2),
+                         rf2: JSONNumber(ref.y2), rf4: JSONNumber(ref.y4), essFraction: JSONNumber(ref.essFraction),
+                         varianceN: JSONNumber(ref.varianceN), essMean: JSONNumber(ref.ess?.mean),
+                         essSD: JSONNumber(ref.ess?.sd), essDeltaMethod: JSONNumber(ref.essDeltaMethod),
+                         method: ref.method, notes: notes),
+            observed: Observed(meanEstimate: JSONNumber(r.statistics.estimates.mean),
+                               varianceEstimate: JSONNumber(r.statistics.estimates.variance),
+                               meanESSFraction: JSONNumber(r.statistics.essFraction.mean),
+                               nonFiniteTrials: r.statistics.nonFiniteTrials),
+            checks: r.checks.map {
+                Check(name: $0.name.rawValue, status: $0.status.rawValue, observed: JSONNumber($0.observed),
+                      expected: JSONNumber($0.expected), tolerance: JSONNumber($0.tolerance), z: JSONNumber($0.z),
+                      minDetectable: JSONNumber($0.minDetectable), zAcceptance: $0.zAcceptance?.map { JSONNumber($0) },
+                      reason: $0.reason)
+            })
+    }
+
+    /// The report as JSON text: snake_case keys, sorted, pretty-printed.
+    public func encoded() throws -> String {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try e.encode(self), as: UTF8.self)
+    }
+}

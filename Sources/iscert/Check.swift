@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import ISCertification
+import ISProbability
+import ISScenario
+
+/// `iscert check`: certify scenario files.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Certify the scenarios in files or folders (default: Scenarios/).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Argument(help: "Scenario files (.iscert) or folders searched for them.")
+    var paths: [String] = ["Scenarios"]
+
+    @Option(help: "Trials per scenario (K), overriding each file's value.")
+    var trials: Int?
+
+    @Option(help: "Samples per trial (N), overriding each file's value.")
+    var samples: Int?
+
+    @Option(help: "Master seed, overriding each file's seed.")
+    var seed: UInt64?
+
+    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    var jobs: Int = Simulator.defaultJobs
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Option(help: "Family-wise false-alarm rate of the run, shared by its checks (Bonferroni).")
+    var alpha: Double = Thresholds.defaultAlpha
+
+    @Option(help: "Number of checks sharing --alpha (default: 3 per scenario in this run).")
+    var familyChecks: Int?
+
+    @Option(help: "Replay one trial (0-based) of a single scenario and print its summary.")
+    var trial: Int?
+
+    @Option(help: "Random number generator: mt19937, ranlxd2 or taus2.")
+    var rng: String = RandomSource.Algorithm.mt19937.rawValue
+
+    func validate() throws {
+        if let k = trials, k < 2 { throw ValidationError("--trials must be at least 2, got \(k)") }
+        if let n = samples, n < 2 { throw ValidationError("--samples must be at least 2, got \(n)") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
+        if let m = familyChecks, m < 1 { throw ValidationError("--family-checks must be at least 1, got \(m)") }
+        if let t = trial, t < 0 { throw ValidationError("--trial must be >= 0, got \(t)") }
+        if RandomSource.Algorithm(rawValue: rng) == nil {
+            throw ValidationError("--rng must be one of \(RandomSource.Algorithm.allCases.map(\.rawValue).joined(separator: ", ")), got '\(rng)'")
+        }
+    }
+
+    func run() throws {
+        let scenarios: [Scenario]
+        do {
+            scenarios = try loadScenarios()
+        } catch let error as ScenarioFileError {
+            FileHandle.writeError(error.description)
+            throw ExitCode(ISCert.Exit.badInput)
+        }
+        let simulator = Simulator(jobs: jobs, masterSeed: seed, algorithm: RandomSource.Algorithm(rawValue: rng)!)
+        var certifier = Certifier(simulator: simulator, alpha: alpha, trials: trials, samples: samples)
+        certifier.familyChecks = familyChecks
+
+        if let t = trial {
+            guard scenarios.count == 1 else {
+                FileHandle.writeError("error: --trial replays one scenario; \(scenarios.count) were given")
+                throw ExitCode(ISCert.Exit.badInput)
+            }
+            let s = certifier.effective(scenarios[0])
+            guard t < s.trials else {
+                FileHandle.writeError("error: --trial \(t) is outside 0..<\(s.trials)")
+                throw ExitCode(ISCert.Exit.badInput)
+            }
+            let summary = try simulator.replay(s, trial: t)
+            print(TrialReport.render(summary, scenario: s, seed: simulator.seed(for: s), json: format == .json))
+            return
+        }
+
+        let report = try certifier.certify(scenarios)
+        switch format {
+        case .text: print(TextReport.render(report))
+        case .json: print(try JSONReport(report).encoded())
+        }
+        if !report.passed { throw ExitCode(ISCert.Exit.notMet) }
+    }
+
+    func loadScenarios() throws -> [Scenario] {
+        var files: [String] = []
+        for path in paths { files += try ScenarioParser.scenarioFiles(in: path) }
+        var scenarios: [Scenario] = []
+        var diagnostics: [Diagnostic] = []
+        for file in files {
+            do { scenarios.append(try ScenarioParser.load(path: file)) } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+        if !diagnostics.isEmpty { throw ScenarioFileError(diagnostics: diagnostics) }
+        if scenarios.isEmpty {
+            throw ScenarioFileError(diagnostics: [Diagnostic(file: paths.joined(separator: " "), line: 1, column: 1,
+                                                             message: "no .iscert scenario files found", sourceLine: nil)])
+        }
+        var seen: [String: String] = [:]
+        for s in scenarios {
+            if let other = seen.updateValue(s.file ?? "", forKey: s.name) {
+                throw ScenarioFileError(diagnostics: [Diagnostic(file: s.file ?? "", line: 1, column: 1,
+                    message: "scenario name '\(s.name)' is also used by \(other); names seed random streams and must be unique",
+                    sourceLine: nil)])
+            }
+        }
+        return scenarios
+    }
+}
