@@ -6,7 +6,7 @@ extension BatchEvaluator {
         private(set) var registerCount = 0
         private var free: [Int] = []
 
-        mutating func compile(_ expression: Expression) -> Operand {
+        mutating func compile(_ expression: Formula) -> Operand {
             // A subtree without x has the same value for every sample;
             // evaluate(at:) computes it so the bits match the scalar path.
             guard expression.mentionsX else { return .constant(expression.evaluate(at: 0)) }

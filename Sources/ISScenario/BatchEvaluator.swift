@@ -2,7 +2,7 @@
 /// program of whole-array operations over registers, so the tree is walked
 /// once per batch, not once per sample.
 ///
-/// Results equal ``Expression/evaluate(at:)`` bit for bit: both use the same
+/// Results equal ``Formula/evaluate(at:)`` bit for bit: both use the same
 /// scalar kernels, subtrees without `x` are folded to constants with
 /// `evaluate(at:)` itself, and both return every nan as `Double.nan`.
 ///
@@ -33,7 +33,7 @@ public struct BatchEvaluator: ~Copyable {
     private let scratch: UnsafeMutablePointer<Double>?
 
     /// Compiles `expression` for batches of up to `capacity` values (at least 1).
-    public init(_ expression: Expression, capacity: Int) {
+    public init(_ expression: Formula, capacity: Int) {
         var compiler = Compiler()
         let result = compiler.compile(expression)
         self.capacity = Swift.max(1, capacity)

@@ -1,6 +1,6 @@
 /// An expression as parsed, with what the grammar needs to know about it.
 struct ParsedExpression {
-    var expression: Expression
+    var expression: Formula
     /// Height of the tree, checked against ``Parser/maxNesting``.
     var height: Int
     /// A number literal (or `pi`, `e`) written bare: not in parentheses, no
@@ -48,7 +48,7 @@ extension Parser {
         return lhs
     }
 
-    private func combine(_ expression: Expression, _ lhs: ParsedExpression, _ rhs: ParsedExpression,
+    private func combine(_ expression: Formula, _ lhs: ParsedExpression, _ rhs: ParsedExpression,
                          at token: Token) throws(ParseFailure) -> ParsedExpression {
         let height = max(lhs.height, rhs.height) + 1
         guard height <= Self.maxNesting else { throw tooDeep(at: token) }
@@ -123,7 +123,7 @@ extension Parser {
                 if firstX == nil { firstX = token }
                 return ParsedExpression(expression: .variable, height: 1, start: token)
             }
-            if let constant = Expression.constants.first(where: { $0.name == name }) {
+            if let constant = Formula.constants.first(where: { $0.name == name }) {
                 // A literal like any other, so `-pi` is the number -pi.
                 return ParsedExpression(expression: .number(constant.value), height: 1, isBareLiteral: true, start: token)
             }
@@ -140,14 +140,14 @@ extension Parser {
     private mutating func parseCall(_ name: String, at nameToken: Token) throws(ParseFailure) -> ParsedExpression {
         guard let function = Function(rawValue: name) else {
             let names = Self.functionNames.joined(separator: ", ")
-            if name == "x" || Expression.constants.contains(where: { $0.name == name }) {
+            if name == "x" || Formula.constants.contains(where: { $0.name == name }) {
                 throw failure(at: nameToken, "'\(name)' is not a function; expected an operator such as '*' before '('")
             }
             throw failure(at: nameToken, "unknown function '\(name)'; expected one of \(names)"
                 + Spelling.suggestion(for: name, among: Self.functionNames))
         }
         try advance()
-        var arguments: [Expression] = []
+        var arguments: [Formula] = []
         var height = 1
         if current.kind != .rightParen {
             while true {

@@ -62,7 +62,7 @@ extension Parser {
     }
 
     /// expectation := 'pass' | 'infinite_variance' | 'fail' '(' check (',' check)* ')'
-    mutating func parseExpectation() throws(ParseFailure) -> Expectation {
+    mutating func parseExpectation() throws(ParseFailure) -> ExpectedOutcome {
         let token = current
         let forms = ["pass", "infinite_variance", "fail"]
         let expected = "expected pass, infinite_variance or fail(check, ...) with checks mean, variance, ess"

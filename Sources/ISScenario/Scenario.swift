@@ -6,7 +6,7 @@ public enum CheckName: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// What a scenario's author expects the certification to conclude.
-public enum Expectation: Sendable, Hashable {
+public enum ExpectedOutcome: Sendable, Hashable {
     /// Every check passes.
     case pass
     /// The importance weights have infinite variance, so the estimator is not
@@ -46,7 +46,7 @@ public struct Scenario: Sendable, Hashable {
     /// q, the distribution samples are drawn from.
     public var behavior: Distribution
     /// The integrand f(x).
-    public var f: Expression
+    public var f: Formula
     /// N, draws per trial: 2 ... 100_000_000 in files.
     public var samples: Int
     /// K, independent trials: 2 ... 1_000_000_000 in files.
@@ -54,7 +54,7 @@ public struct Scenario: Sendable, Hashable {
     /// Seeds the random streams (together with `name`).
     public var seed: UInt64
     /// The verdict the author expects.
-    public var expectation: Expectation
+    public var expectation: ExpectedOutcome
     /// The path it was read from (the `file` argument of the parser); nil
     /// when built in Swift.
     public var file: String?
@@ -70,9 +70,9 @@ public struct Scenario: Sendable, Hashable {
     public static let trialsRange: ClosedRange<Int> = 2...1_000_000_000
 
     /// A scenario built in Swift; nothing is validated (see the type's notes).
-    public init(name: String, summary: String, target: Distribution, behavior: Distribution, f: Expression,
+    public init(name: String, summary: String, target: Distribution, behavior: Distribution, f: Formula,
                 samples: Int, trials: Int = defaultTrials, seed: UInt64 = defaultSeed,
-                expectation: Expectation = .pass, file: String? = nil) {
+                expectation: ExpectedOutcome = .pass, file: String? = nil) {
         self.name = name
         self.summary = summary
         self.target = target

@@ -43,7 +43,7 @@ public enum ScenarioParser {
     }
 }
 
-extension Expression {
+extension Formula {
     /// Parses an expression in `x` (the grammar of `f(x)`); diagnostics name
     /// the file `<expression>`.
     ///

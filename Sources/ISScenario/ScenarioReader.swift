@@ -38,11 +38,11 @@ struct ScenarioReader {
     private var summary: String?
     private var target: Distribution?
     private var behavior: Distribution?
-    private var f: Expression?
+    private var f: Formula?
     private var samples: Int?
     private var trials: Int?
     private var seed: UInt64?
-    private var expectation: Expectation?
+    private var expectation: ExpectedOutcome?
 
     init(source: SourceText, lexerDiagnostics: [Diagnostic]) {
         self.source = source

@@ -87,7 +87,7 @@ public struct ExactReference: Sendable {
     }
 
     /// Computes the references for N samples per trial.
-    public init(target: Distribution, behavior: Distribution, f: Expression, samples: Int) {
+    public init(target: Distribution, behavior: Distribution, f: Formula, samples: Int) {
         let integrator = MomentIntegrator(target: target, behavior: behavior, f: f)
         let closed = GaussianClosedForm(target: target, behavior: behavior)
         var discrepancy: Double?

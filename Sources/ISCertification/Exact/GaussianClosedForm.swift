@@ -36,7 +36,7 @@ struct GaussianClosedForm {
 
     /// E_q[r^a f^b] when f is a polynomial; .infinite when the tilt does not exist
     /// (and f^b is not identically zero); nil when f is not a polynomial.
-    func moment(a: Double, b: Int, f: Expression) -> Moment? {
+    func moment(a: Double, b: Int, f: Formula) -> Moment? {
         guard let poly = f.eventualPolynomial(at: 1), poly == f.eventualPolynomial(at: -1),
               f.isPolynomialEverywhere else { return nil }
         guard let (logMass, m, v) = tilt(a) else {
@@ -53,7 +53,7 @@ struct GaussianClosedForm {
     }
 }
 
-extension Expression {
+extension Formula {
     /// Whether the expression is a polynomial in x as written (no abs, min, max or
     /// comparisons, whose eventual polynomials differ from their values near 0).
     var isPolynomialEverywhere: Bool {

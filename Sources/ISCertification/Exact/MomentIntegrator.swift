@@ -13,7 +13,7 @@ import Darwin
 struct MomentIntegrator {
     let target: Distribution
     let behavior: Distribution
-    let f: Expression
+    let f: Formula
     let logP: LogDensity
     let logQ: LogDensity
     /// Every place the integrand may change character: support ends of p and q
@@ -22,7 +22,7 @@ struct MomentIntegrator {
     /// Breakpoints for quadrature: critical points plus the landmarks of p and q.
     let breakpoints: [Double]
 
-    init(target: Distribution, behavior: Distribution, f: Expression) {
+    init(target: Distribution, behavior: Distribution, f: Formula) {
         self.target = target
         self.behavior = behavior
         self.f = f

@@ -68,7 +68,7 @@ struct Polynomial: Equatable {
     }
 }
 
-extension Expression {
+extension Formula {
     /// A polynomial equal to this expression for all x far enough toward `end`
     /// (+1 or -1), or nil if the rules cannot find one. Absolute values, min, max
     /// and comparisons of polynomials are decided by their eventual signs, so
@@ -123,7 +123,7 @@ extension Expression {
             default:
                 // Constant arguments give constants; anything else is not a polynomial.
                 guard polys.allSatisfy({ ($0.degree ?? 0) == 0 }) else { return nil }
-                let v = Expression.call(fn, polys.map { .number($0.coefficients[0] ?? 0) }).evaluate(at: 0)
+                let v = Formula.call(fn, polys.map { .number($0.coefficients[0] ?? 0) }).evaluate(at: 0)
                 return v.isFinite ? Polynomial([0: v]) : nil
             }
         }

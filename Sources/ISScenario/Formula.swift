@@ -5,19 +5,19 @@
 /// operators (`.x * .x + 1`), evaluate it with ``evaluate(at:)`` or, over whole
 /// arrays, with ``BatchEvaluator``, and print it with ``canonicalText``.
 /// The constants `pi` and `e` parse to plain numbers.
-public indirect enum Expression: Sendable, Hashable {
+public indirect enum Formula: Sendable, Hashable {
     /// A number literal (or `pi`, `e`). Negative literals come from writing
     /// `-` directly before a number: `-2` is `.number(-2)`, `-(2)` is a negation.
     case number(Double)
     /// The variable `x`.
     case variable
     /// Unary minus.
-    case negate(Expression)
-    case binary(BinaryOperator, Expression, Expression)
+    case negate(Formula)
+    case binary(BinaryOperator, Formula, Formula)
     /// A call of a built-in function. `exp` ... `tanh` take one argument,
     /// `min` and `max` two or more (the parser enforces this; see
     /// ``evaluate(at:)`` for what other counts do).
-    case call(Function, [Expression])
+    case call(Function, [Formula])
 }
 
 /// A binary operator, spelled as in the scenario language.
@@ -58,9 +58,9 @@ public enum Function: String, Sendable, Hashable, CaseIterable {
     public var isVariadic: Bool { self == .min || self == .max }
 }
 
-extension Expression {
+extension Formula {
     /// The variable `x`, for building expressions in Swift: `.x * .x + 1`.
-    public static let x: Expression = .variable
+    public static let x: Formula = .variable
 
     /// The named constants the language knows, by name.
     static let constants: [(name: String, value: Double)] = [
@@ -81,12 +81,12 @@ extension Expression {
     }
 
     /// `base ^ exponent`, since Swift's `^` is exclusive-or.
-    public static func power(_ base: Expression, _ exponent: Expression) -> Expression {
+    public static func power(_ base: Formula, _ exponent: Formula) -> Formula {
         .binary(.power, base, exponent)
     }
 }
 
-extension Expression: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
+extension Formula: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
     /// `.number(Double(value))`, so `2 * .x` reads naturally in Swift.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
     /// `.number(value)`.
@@ -96,34 +96,19 @@ extension Expression: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
 // MARK: - Operators for building expressions in Swift
 
 /// Each operator builds the tree node the scenario language would parse from
-/// the same text, e.g. `.x * .x + 1` is `x * x + 1`. A Double operand
-/// becomes a `.number`.
-extension Expression {
+/// the same text, e.g. `.x * .x + 1` is `x * x + 1`; literals become
+/// `.number`. There are deliberately no (Formula, Double) overloads: with the
+/// literal conformances they would make `doubles.reduce(0, +)` ambiguous in every
+/// file that imports ISScenario.
+extension Formula {
     /// The tree for `lhs + rhs`.
-    public static func + (lhs: Expression, rhs: Expression) -> Expression { .binary(.add, lhs, rhs) }
+    public static func + (lhs: Formula, rhs: Formula) -> Formula { .binary(.add, lhs, rhs) }
     /// The tree for `lhs - rhs`.
-    public static func - (lhs: Expression, rhs: Expression) -> Expression { .binary(.subtract, lhs, rhs) }
+    public static func - (lhs: Formula, rhs: Formula) -> Formula { .binary(.subtract, lhs, rhs) }
     /// The tree for `lhs * rhs`.
-    public static func * (lhs: Expression, rhs: Expression) -> Expression { .binary(.multiply, lhs, rhs) }
+    public static func * (lhs: Formula, rhs: Formula) -> Formula { .binary(.multiply, lhs, rhs) }
     /// The tree for `lhs / rhs`.
-    public static func / (lhs: Expression, rhs: Expression) -> Expression { .binary(.divide, lhs, rhs) }
+    public static func / (lhs: Formula, rhs: Formula) -> Formula { .binary(.divide, lhs, rhs) }
     /// `.negate(operand)`.
-    public static prefix func - (operand: Expression) -> Expression { .negate(operand) }
-
-    /// The tree for `lhs + rhs`.
-    public static func + (lhs: Expression, rhs: Double) -> Expression { lhs + .number(rhs) }
-    /// The tree for `lhs - rhs`.
-    public static func - (lhs: Expression, rhs: Double) -> Expression { lhs - .number(rhs) }
-    /// The tree for `lhs * rhs`.
-    public static func * (lhs: Expression, rhs: Double) -> Expression { lhs * .number(rhs) }
-    /// The tree for `lhs / rhs`.
-    public static func / (lhs: Expression, rhs: Double) -> Expression { lhs / .number(rhs) }
-    /// The tree for `lhs + rhs`.
-    public static func + (lhs: Double, rhs: Expression) -> Expression { .number(lhs) + rhs }
-    /// The tree for `lhs - rhs`.
-    public static func - (lhs: Double, rhs: Expression) -> Expression { .number(lhs) - rhs }
-    /// The tree for `lhs * rhs`.
-    public static func * (lhs: Double, rhs: Expression) -> Expression { .number(lhs) * rhs }
-    /// The tree for `lhs / rhs`.
-    public static func / (lhs: Double, rhs: Expression) -> Expression { .number(lhs) / rhs }
+    public static prefix func - (operand: Formula) -> Formula { .negate(operand) }
 }

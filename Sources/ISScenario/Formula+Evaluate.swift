@@ -1,6 +1,6 @@
 import Foundation
 
-extension Expression {
+extension Formula {
     /// The value at `x`, with IEEE semantics throughout.
     ///
     /// Nothing traps: `log(-1)` is nan, `1 / 0` is inf, `0 / 0` is nan.
@@ -42,7 +42,7 @@ extension Expression {
     }
 }
 
-/// The scalar operations, shared by ``Expression/evaluate(at:)`` and
+/// The scalar operations, shared by ``Formula/evaluate(at:)`` and
 /// ``BatchEvaluator`` so both give the same bits.
 enum Kernels {
     @inline(__always)

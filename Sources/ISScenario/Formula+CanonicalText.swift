@@ -1,6 +1,6 @@
 import ISProbability
 
-extension Expression {
+extension Formula {
     /// The expression in the scenario language with as few parentheses as the
     /// grammar allows: spaces around binary operators except `^`, numbers in
     /// ``canonicalNumber(_:)`` form, e.g. `x^2`, `exp(-x^2 / 2)`,
@@ -56,7 +56,7 @@ extension Expression {
     }
 }
 
-extension Expression: CustomStringConvertible {
+extension Formula: CustomStringConvertible {
     /// The ``canonicalText``.
     public var description: String { canonicalText }
 }
