@@ -71,14 +71,18 @@ extension Distribution {
             let m1 = lambda * exp(lg(1 + 1 / k))
             return (m1, lambda * lambda * exp(lg(1 + 2 / k)) - m1 * m1)
         case let .mixture(cs):
-            var mean = 0.0, second = 0.0
-            for c in cs {
-                let (m, v) = c.distribution.exactMoments
-                guard let m, let v else { return (nil, nil) }
-                mean += c.weight * m
-                second += c.weight * (v + m * m)
+            // The mean is finite when every component's is, the variance when every
+            // component's is. The variance is summed around the mixture mean: E[X^2]
+            // - mean^2 cancels catastrophically for narrow components far from 0.
+            let parts = cs.map { (w: $0.weight, m: $0.distribution.exactMoments) }
+            guard parts.allSatisfy({ $0.m.mean != nil }) else { return (nil, nil) }
+            let mean = parts.reduce(0) { $0 + $1.w * $1.m.mean! }
+            guard parts.allSatisfy({ $0.m.variance != nil }) else { return (mean, nil) }
+            let variance = parts.reduce(0) { acc, p in
+                let d = p.m.mean! - mean
+                return acc + p.w * (p.m.variance! + d * d)
             }
-            return (mean, second - mean * mean)
+            return (mean, variance)
         }
     }
 }

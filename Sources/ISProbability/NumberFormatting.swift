@@ -6,7 +6,7 @@
 public func canonicalNumber(_ value: Double) -> String {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    if value == value.rounded(), abs(value) < 1e15 {
+    if value == value.rounded(), abs(value) < 1e16 {
         return value == 0 ? "0" : String(Int64(value))
     }
     return "\(value)"

@@ -38,7 +38,9 @@ public enum Quadrature {
         absoluteTolerance: Double = 0
     ) throws(GSLError) -> QuadratureResult {
         GSL.errorHandlerOff
-        precondition(lower < upper, "empty interval")
+        guard lower < upper else {
+            throw GSLError(status: Int32(GSL_EINVAL), context: "integrating over [\(canonicalNumber(lower)), \(canonicalNumber(upper))]: the interval is empty")
+        }
         let inner = Array(Set(breakpoints.filter { $0 > lower && $0 < upper && $0.isFinite })).sorted()
         // The finite stretch [a, b]: breakpoints plus any finite ends.
         var points = inner
@@ -97,7 +99,10 @@ public enum Quadrature {
         defer { unmanagedAbs.release() }
         let signed = function
         function = gsl_function(function: trampoline, params: unmanagedAbs.toOpaque())
-        let l1 = (try? pass(absoluteTolerance, 1e-4))?.value ?? 0
+        // A failed first pass must not stand in as magnitude 0: a zero budget
+        // makes every piece of the second pass return GSL_EBADTOL with value 0 and
+        // error 0, which `add` accepts, so a divergent integral came back as 0.
+        let l1 = try pass(absoluteTolerance, 1e-4).value
         function = signed
         let budget = Swift.max(absoluteTolerance, relativeTolerance * l1)
         // Three pieces at most (two infinite tails and the finite middle) share the budget.
