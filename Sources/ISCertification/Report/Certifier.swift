@@ -74,7 +74,7 @@ public struct Certifier: Sendable {
         }
     }
 
-    static func verdict(_ expectation: Expectation, regime: ScenarioReport.Regime,
+    static func verdict(_ expectation: ExpectedOutcome, regime: ScenarioReport.Regime,
                         checks: [CheckResult]) -> (Bool, String) {
         let failed = Set(checks.filter { $0.status == .fail }.map(\.name))
         let failedList = failed.map(\.rawValue).sorted().joined(separator: ", ")
@@ -87,6 +87,10 @@ public struct Certifier: Sendable {
                 return (false, "the exact moments could not be determined, so nothing was certified")
             }
             if !failed.isEmpty { return (false, "failed: \(failedList)") }
+            // A scenario where no check applies has certified nothing.
+            guard checks.contains(where: { $0.status == .pass }) else {
+                return (false, "no check applies, so nothing was certified: " + checks.map { "\($0.name.rawValue): \($0.reason)" }.joined(separator: "; "))
+            }
             return (true, "every applicable check passed")
         case .infiniteVariance:
             guard regime == .infiniteVariance else {

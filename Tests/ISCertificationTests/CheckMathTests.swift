@@ -1,0 +1,76 @@
+import ISProbability
+import ISScenario
+import Testing
+@testable import ISCertification
+
+/// The arithmetic of the checks: thresholds, skewness, verdict rules.
+@Suite struct CheckMathTests {
+    /// z* = Phi^-1(1 - alpha / (2m)): 2.935 for alpha = 0.01 over 3 checks.
+    @Test func bonferroniThreshold() {
+        #expect(abs(Thresholds(alpha: 0.01, checks: 3).zStar - 2.9352) < 1e-4)
+        #expect(abs(Thresholds(alpha: 0.05, checks: 1).zStar - 1.959964) < 1e-6)
+        let t = Thresholds(alpha: 0.01, checks: 3, power: 0.8)
+        #expect(abs(t.minDetectable(standardError: 1) - (t.zStar + 0.841621)) < 1e-6)
+    }
+
+    /// For Gaussian Y the sample variance is sigma^2 chi^2_(K-1)/(K-1), whose
+    /// skewness is 2 sqrt(2) / sqrt(K) to leading order.
+    @Test func varianceSkewnessOfGaussianDataIsChiSquared() throws {
+        let k2 = 3.0
+        let gamma = try #require(Checks.varianceSkewness([k2, 0, 0, 0, 0], samples: 10, trials: 400))
+        #expect(abs(gamma - 2 * 2.0.squareRoot() / 20) < 1e-12)
+    }
+
+    /// The Cornish-Fisher shift moves the acceptance region with the skewness, and
+    /// a statistic too skewed for a normal approximation is not tested at all.
+    @Test func skewnessShiftsOrDisablesTheTest() {
+        let t = Thresholds(checks: 3)
+        let shifted = CheckResult.zTest(.mean, observed: 0, expected: 0, standardError: 1, skewness: 0.2,
+                                        thresholds: t, reason: "", trials: 100)
+        let bounds = shifted.zAcceptance!
+        #expect(abs(bounds[0] + t.zStar - 0.2 * (t.zStar * t.zStar - 1) / 6) < 1e-12)
+        let tooSkewed = CheckResult.zTest(.mean, observed: 0, expected: 0, standardError: 1, skewness: 0.3,
+                                          thresholds: t, reason: "", trials: 100)
+        #expect(tooSkewed.status == .notApplicable)
+        #expect(tooSkewed.reason.contains("K >= 144"))
+        let nan = CheckResult.zTest(.mean, observed: .nan, expected: 0, standardError: 1, skewness: 0,
+                                    thresholds: t, reason: "", trials: 100)
+        #expect(nan.status == .fail)
+    }
+
+    /// Not applicable never counts as passed: a scenario with no passing check is
+    /// not met, and one whose variance is infinite cannot pass.
+    @Test func notApplicableIsNeverAPass() {
+        let na = CheckResult.notApplicable(.mean, "x")
+        let (met1, _) = Certifier.verdict(.pass, regime: .finiteVariance, checks: [na, na, na])
+        #expect(!met1)
+        let pass = CheckResult(name: .ess, status: .pass, reason: "")
+        let (met2, why) = Certifier.verdict(.pass, regime: .infiniteVariance, checks: [na, na, pass])
+        #expect(!met2)
+        #expect(why.contains("infinite_variance"))
+        let (met3, _) = Certifier.verdict(.infiniteVariance, regime: .infiniteVariance, checks: [na, na, pass])
+        #expect(met3)
+        let fail = CheckResult(name: .mean, status: .fail, reason: "")
+        #expect(Certifier.verdict(.fail([.mean]), regime: .finiteVariance, checks: [fail, pass]).0)
+        #expect(!Certifier.verdict(.fail([.mean, .ess]), regime: .finiteVariance, checks: [fail, pass]).0)
+    }
+
+    /// Welford with Chan's merge equals a two-pass computation.
+    @Test func runningMomentsMerge() {
+        let xs = (0..<1000).map { sin(Double($0)) * 3 + 1 }
+        var whole = RunningMoments()
+        xs.forEach { whole.add($0) }
+        var left = RunningMoments(), right = RunningMoments()
+        xs[..<400].forEach { left.add($0) }
+        xs[400...].forEach { right.add($0) }
+        left.merge(right)
+        let mean = xs.reduce(0, +) / 1000
+        let variance = xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 999
+        #expect(abs(left.mean - mean) < 1e-12 && abs(whole.mean - mean) < 1e-12)
+        #expect(abs(left.variance - variance) < 1e-11 && abs(whole.variance - variance) < 1e-11)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
