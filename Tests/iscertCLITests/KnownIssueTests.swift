@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Behaviour the tests expect that the CLI does not have yet. Each test fails
+/// loudly ("known issue was not recorded") once the bug is fixed, so that the
+/// `withKnownIssue` wrapper can be removed.
+@Suite("Known issues")
+struct KnownIssueTests {
+    @Test("the replay command keeps a non-default --rng")
+    func replayKeepsRNG() throws {
+        try withTemporaryDirectory { dir in
+            let path = try write(supportViolation(), to: "miss.iscert", in: dir)
+            let original = try decode(Report.self, runISCert(["check", path, "--trials", "200", "--rng", "taus2", "--format", "json"]).stdout)
+            let entry = try #require(original.scenarios.first)
+            let binary = try #require(CLI.binary)
+            let replayed = runShell(shellQuoted(binary.path) + entry.replay.dropFirst("iscert".count) + " --format json")
+            let again = try #require(try decode(Report.self, replayed.stdout).scenarios.first)
+            withKnownIssue("Certifier.replayCommand omits --rng, so the replay of a taus2 run draws from mt19937") {
+                #expect(entry.replay.contains("--rng taus2"))
+                #expect(again.observed == entry.observed)
+            }
+        }
+    }
+
+    @Test("diagnostics of several files are grouped by file")
+    func diagnosticsGroupedByFile() throws {
+        try withTemporaryDirectory { dir in
+            let a = try write("name = \"bad name\"\ndescription = \"d\"\ntarget = norml(mean: 0, sd: 1)\nbehavior = normal(mean: 0, sd: 1)\nf(x) = x\nsamples = 200\nsamples = 300\n",
+                              to: "a.iscert", in: dir)
+            let b = try write("name = \"b\"\ndescription = \"d\"\ntarget = normal(mean: 0, sd: 1)\nbehavior = normal(mean: 0, sd: 1)\nf(x) = (x + 1\nsamples = 200\n",
+                              to: "b.iscert", in: dir)
+            let run = runISCert(["check", a, b])
+            #expect(run.status == 2)
+            let files = lines(run.stderr).compactMap { line -> String? in
+                if line.hasPrefix(a + ":") { return "a" }
+                if line.hasPrefix(b + ":") { return "b" }
+                return nil
+            }
+            #expect(files.count == 4)
+            withKnownIssue("Check.loadScenarios sorts the diagnostics of all files together by line and column, interleaving files") {
+                #expect(files == ["a", "a", "a", "b"])
+            }
+        }
+    }
+
+    @Test("a pole of f inside the support is not reported as a finite moment")
+    func poleOfF() throws {
+        try withTemporaryDirectory { dir in
+            // E_p[|x|^-1.2] diverges at 0, so E_q[r^2 f^2] is infinite.
+            let path = try write(scenarioText(name: "pole", target: "normal(mean: 0, sd: 1)", behavior: "normal(mean: 0, sd: 1)",
+                                              f: "abs(x)^-0.6", expect: "infinite_variance"),
+                                 to: "pole.iscert", in: dir)
+            let run = runISCert(["check", path, "--trials", "200", "--format", "json"])
+            let s = try #require(try decode(Report.self, run.stdout).scenarios.first)
+            withKnownIssue("the exact reference of f = |x|^-0.6 under N(0, 1) reports E_q[r^2 f^2] = 0 and a finite variance") {
+                #expect(s.exact.rf2.value == .infinity)
+                #expect(s.regime == "infinite_variance")
+                #expect(run.status == 0)
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@Suite("Several files and folders")
+struct MultipleFileTests {
+    enum Kind: String, Sendable { case pass, pass2, fail, bad }
+
+    struct Combination: Sendable, CustomTestStringConvertible {
+        var files: [Kind]
+        var status: Int32
+        var testDescription: String { files.map(\.rawValue).joined(separator: " + ") }
+    }
+
+    static let combinations = [
+        Combination(files: [.pass, .pass2], status: 0),
+        Combination(files: [.pass, .fail], status: 1),
+        Combination(files: [.fail, .pass], status: 1),
+        Combination(files: [.fail, .pass, .pass2], status: 1),
+        Combination(files: [.pass, .bad], status: 2),
+        Combination(files: [.fail, .bad], status: 2),
+        Combination(files: [.bad, .pass], status: 2),
+    ]
+
+    static let names: [Kind: String] = [.pass: "beta-uniform", .pass2: "gamma-pair", .fail: "temp-support-miss"]
+
+    @Test("the exit status is the worst of the files, and every scenario is reported", arguments: combinations)
+    func worstStatus(_ c: Combination) throws {
+        try withTemporaryDirectory { dir in
+            var paths: [Kind: String] = [:]
+            paths[.pass] = try write(try shippedScenario("beta-uniform"), to: "pass.iscert", in: dir)
+            paths[.pass2] = try write(try shippedScenario("gamma-pair"), to: "pass2.iscert", in: dir)
+            paths[.fail] = try write(supportViolation(), to: "fail.iscert", in: dir)
+            paths[.bad] = try write("name = \"broken\"\ntarget = normal(mean: 0, sd: 1\n", to: "bad.iscert", in: dir)
+            let run = runISCert(["check"] + c.files.compactMap { paths[$0] } + ["--trials", "200", "--format", "json"])
+            #expect(run.status == c.status)
+            if c.status == 2 {
+                #expect(run.stdout.isEmpty)
+                #expect(run.stderr.contains(try #require(paths[.bad]) + ":"))
+                return
+            }
+            #expect(run.stderr.isEmpty)
+            let report = try decode(Report.self, run.stdout)
+            #expect(report.scenarios.map(\.name) == c.files.compactMap { Self.names[$0] }, "scenarios out of argument order")
+            #expect(report.checksInFamily == 3 * c.files.count)
+            #expect(report.passed == (c.status == 0))
+            for s in report.scenarios {
+                #expect(s.met == (s.name != "temp-support-miss"), "\(s.name): \(s.verdict)")
+            }
+        }
+    }
+
+    @Test("a folder is searched at any depth, in path order, for .iscert files only")
+    func folder() throws {
+        try withTemporaryDirectory { dir in
+            try write(try shippedScenario("beta-uniform"), to: "beta-uniform.iscert", in: dir)
+            try write(try shippedScenario("gamma-pair"), to: "nested/deeper/gamma-pair.iscert", in: dir)
+            try write("not a scenario\n", to: "notes.txt", in: dir)
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.iscert"), withIntermediateDirectories: true)
+
+            let passing = runISCert(["check", dir.path, "--trials", "200", "--format", "json"])
+            #expect(passing.status == 0, "\(passing.stderr)")
+            let report = try decode(Report.self, passing.stdout)
+            #expect(report.scenarios.map(\.name) == ["beta-uniform", "gamma-pair"])
+            #expect(report.scenarios.map(\.file) == [dir.path + "/beta-uniform.iscert", dir.path + "/nested/deeper/gamma-pair.iscert"])
+
+            try write(supportViolation(), to: "z-miss.iscert", in: dir)
+            let failing = runISCert(["check", dir.path, "--trials", "200", "--format", "json"])
+            #expect(failing.status == 1)
+            let all = try decode(Report.self, failing.stdout)
+            #expect(all.scenarios.map(\.name) == ["beta-uniform", "gamma-pair", "temp-support-miss"])
+            #expect(all.checksInFamily == 9)
+            #expect(!all.passed)
+
+            // A folder and a file together.
+            let mixed = runISCert(["check", dir.path + "/nested", CLI.scenario("exponential-pair"), "--trials", "200"])
+            #expect(mixed.status == 0)
+            #expect(mixed.stdout.contains("2 scenarios: 2 met, 0 not met"))
+        }
+    }
+
+    @Test("without a path, check certifies every file in Scenarios/")
+    func defaultFolder() throws {
+        let enumerator = try #require(FileManager.default.enumerator(atPath: CLI.packageRoot.appendingPathComponent("Scenarios").path))
+        let shipped = (enumerator.allObjects as? [String] ?? []).filter { $0.hasSuffix(".iscert") }
+        let implicit = runISCert(["check", "--trials", "200", "--format", "json"])
+        let explicit = runISCert(["check", "Scenarios", "--trials", "200", "--format", "json"])
+        #expect(implicit.stdout == explicit.stdout)
+        #expect(implicit.status == explicit.status)
+        let report = try decode(Report.self, implicit.stdout)
+        #expect(report.scenarios.count == shipped.count)
+        #expect(report.checksInFamily == 3 * shipped.count)
+        #expect(report.scenarios.allSatisfy { $0.file?.hasPrefix("Scenarios/") == true })
+        #expect(Set(report.scenarios.map(\.name)).count == report.scenarios.count)
+        #expect(implicit.status == (report.passed ? 0 : 1))
+    }
+}
