@@ -37,6 +37,16 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Benchmarks
+        // The yardstick: a hand-written C loop over GSL.
+        .target(name: "GSLYardstick", dependencies: ["CGSL"], path: "Benchmarks/GSLYardstick"),
+        // `swift run -c release iscert-bench`: the engine beside the yardstick.
+        .executableTarget(
+            name: "iscert-bench",
+            dependencies: ["ISCertification", "GSLYardstick"],
+            path: "Benchmarks/iscert-bench"
+        ),
+
         // MARK: - Tests
         .testTarget(name: "ISProbabilityTests", dependencies: ["ISProbability"]),
         .testTarget(name: "ISScenarioTests", dependencies: ["ISScenario"]),
