@@ -18,7 +18,8 @@ public final class RandomSource {
 
         /// Whether a seed's full 64 bits select the stream. mt19937's whole state is
         /// filled from the key; ranlxd2 and taus2 take GSL's 32-bit seed, so their
-        /// streams collide for keys equal modulo the 32-bit fold.
+        /// streams collide for keys with the same 32-bit fold (key ^ key >> 32), and
+        /// also for folds 0 and 1, since GSL seeds them with 1 in place of 0.
         public var uses64BitSeeds: Bool { self == .mt19937 }
     }
 

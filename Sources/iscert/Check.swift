@@ -57,6 +57,9 @@ struct Check: ParsableCommand {
         let scenarios: [Scenario]
         do {
             scenarios = try loadScenarios()
+        } catch let error as FileErrors {
+            FileHandle.writeError(error.description)
+            throw ExitCode(ISCert.Exit.badInput)
         } catch let error as ScenarioFileError {
             FileHandle.writeError(error.description)
             throw ExitCode(ISCert.Exit.badInput)
@@ -90,27 +93,55 @@ struct Check: ParsableCommand {
 
     func loadScenarios() throws -> [Scenario] {
         var files: [String] = []
-        for path in paths { files += try ScenarioParser.scenarioFiles(in: path) }
+        var seenPaths = Set<String>()
+        for path in paths {
+            // The same file named twice (directly and through its folder) runs once.
+            for file in try ScenarioParser.scenarioFiles(in: path)
+            where seenPaths.insert(URL(fileURLWithPath: file).standardizedFileURL.path).inserted {
+                files.append(file)
+            }
+        }
         var scenarios: [Scenario] = []
         var diagnostics: [Diagnostic] = []
         for file in files {
+            // Each file's diagnostics stay together, in file order.
             do { scenarios.append(try ScenarioParser.load(path: file)) } catch {
                 diagnostics += error.diagnostics
             }
         }
-        if !diagnostics.isEmpty { throw ScenarioFileError(diagnostics: diagnostics) }
+        if !diagnostics.isEmpty { throw FileErrors(diagnostics: diagnostics) }
         if scenarios.isEmpty {
-            throw ScenarioFileError(diagnostics: [Diagnostic(file: paths.joined(separator: " "), line: 1, column: 1,
-                                                             message: "no .iscert scenario files found", sourceLine: nil)])
+            throw FileErrors(diagnostics: [Diagnostic(file: paths.joined(separator: " "), line: 1, column: 1,
+                                                      message: "no .iscert scenario files found", sourceLine: nil)])
         }
         var seen: [String: String] = [:]
         for s in scenarios {
             if let other = seen.updateValue(s.file ?? "", forKey: s.name) {
-                throw ScenarioFileError(diagnostics: [Diagnostic(file: s.file ?? "", line: 1, column: 1,
+                let (line, column, text) = Self.position(ofKey: "name", in: s.file)
+                throw FileErrors(diagnostics: [Diagnostic(file: s.file ?? "", line: line, column: column,
                     message: "scenario name '\(s.name)' is also used by \(other); names seed random streams and must be unique",
-                    sourceLine: nil)])
+                    sourceLine: text)])
             }
         }
         return scenarios
+    }
+
+    /// Diagnostics of several files, printed in the order the files were read.
+    struct FileErrors: Error, CustomStringConvertible {
+        let diagnostics: [Diagnostic]
+        var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+    }
+
+    /// Where `key = ...` stands in a scenario file, for diagnostics that concern a
+    /// whole value; line 1 column 1 when the file cannot be read.
+    static func position(ofKey key: String, in file: String?) -> (Int, Int, String?) {
+        guard let file, let text = try? String(contentsOfFile: file, encoding: .utf8) else { return (1, 1, nil) }
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix(key), trimmed.dropFirst(key.count).drop(while: { $0 == " " || $0 == "\t" }).first == "=" {
+                return (i + 1, line.count - trimmed.count + 1, String(line))
+            }
+        }
+        return (1, 1, nil)
     }
 }

@@ -8,7 +8,7 @@ enum TrialReport {
         if json {
             let e = JSONEncoder()
             e.keyEncodingStrategy = .convertToSnakeCase
-            e.outputFormatting = [.prettyPrinted, .sortedKeys]
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             struct Out: Encodable {
                 let scenario: String, seed: UInt64, trial: Int, samples: Int
                 let estimate: JSONNumber, sumR: JSONNumber, sumR2: JSONNumber, essFraction: JSONNumber

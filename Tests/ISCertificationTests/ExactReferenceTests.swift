@@ -110,12 +110,32 @@ import Testing
         #expect(ref(Fixture.normal(0, 1), Fixture.normal(0, 1), try Formula(parsing: "exp(x^2 / 4)")).y2.isInfinite)
     }
 
+    /// Poles of f inside the support are critical points: moments that diverge
+    /// there are infinite, those that converge are computed (against closed forms:
+    /// E|X|^-0.6 = 2^-0.3 Gamma(0.2) / sqrt(pi), E log|X| = -(gamma + log 2) / 2).
+    @Test func polesOfFAreDecided() throws {
+        func ref(_ f: String) throws -> ExactReference {
+            ExactReference(target: Fixture.normal(0, 1), behavior: Fixture.normal(0, 1), f: try Formula(parsing: f), samples: 50)
+        }
+        let root = try ref("abs(x)^-0.6")
+        #expect(Fixture.relativeError(try #require(root.mean.value), pow(2, -0.3) * tgamma(0.2) / Double.pi.squareRoot()) < 1e-8)
+        #expect(root.y2.isInfinite)
+        for f in ["1/x", "1/(x - 0.3)", "1/abs(x - 0.3)", "1/x^2", "x / (x^2 - 1)"] {
+            #expect(try ref(f).y2.isInfinite, "E_q[r^2 f^2] for f = \(f)")
+        }
+        let logAbs = try ref("log(abs(x))")
+        #expect(Fixture.relativeError(try #require(logAbs.mean.value), -(0.57721566490153286 + log(2.0)) / 2) < 1e-8)
+        #expect(logAbs.y2.value != nil)
+    }
+
     /// When q misses part of p's support, E_q[r f] is what IS converges to, and it
-    /// differs from E_p[f].
+    /// differs from E_p[f]. The ESS fraction is E_q[r]^2 / E_q[r^2] (here 1: all
+    /// weights equal), not 1/E_q[r^2], which assumes E_q[r] = 1.
     @Test func supportViolationSeparatesTheTwoMeans() throws {
         let ref = ExactReference(target: try .uniform(low: 0, high: 2), behavior: try .uniform(low: 0, high: 1),
                                  f: try Formula(parsing: "x"), samples: 100)
         #expect(abs(try #require(ref.mean.value) - 1) < 1e-12)
         #expect(abs(try #require(ref.isMean.value) - 0.25) < 1e-12)
+        #expect(abs(try #require(ref.essFraction) - 1) < 1e-12)
     }
 }

@@ -16,7 +16,7 @@ struct FailureAndReplayTests {
             #expect(out.contains { $0.hasPrefix("  mean") && $0.contains(" fail ") })
             #expect(run.stdout.contains("IS converges to E_q[r f] = 0.25"))
             #expect(out.contains("  replay: iscert check \(path) --seed 1 --trials 200"))
-            #expect(out.last?.hasPrefix("1 scenarios: 0 met, 1 not met") == true)
+            #expect(out.last?.hasPrefix("1 scenario: 0 met, 1 not met") == true)
             #expect(bytes(of: path) == Array(text.utf8), "the scenario file was changed")
         }
     }

@@ -17,7 +17,7 @@ struct ReportTests {
         for check in ["mean", "variance", "ess"] {
             #expect(out.contains { $0.hasPrefix("  \(check)") && $0.contains(" pass ") }, "no passing \(check) row")
         }
-        #expect(out.last?.hasPrefix("1 scenarios: 1 met, 0 not met (family-wise false-alarm rate 0.01 over 3 checks: |z| <= 2.935;") == true)
+        #expect(out.last?.hasPrefix("1 scenario: 1 met, 0 not met (family-wise false-alarm rate 0.01 over 3 checks: |z| <= 2.935;") == true)
     }
 
     static let topKeys: Set = ["schema_version", "passed", "alpha", "checks_in_family", "z_star", "power", "scenarios"]

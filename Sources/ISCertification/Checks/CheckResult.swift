@@ -63,7 +63,7 @@ public struct CheckResult: Sendable, Hashable {
         // A NaN observation (non-finite samples) fails: comparisons with NaN are false.
         let pass = z >= lower && z <= upper
         var why = reason
-        if shift != 0 { why += String(format: "; skewness %.3g shifts the z acceptance region to [%.3g, %.3g]", gamma, lower, upper) }
+        if abs(shift) >= 1e-3 { why += String(format: "; skewness %.3g shifts the z acceptance region to [%.3g, %.3g]", gamma, lower, upper) }
         return CheckResult(name: name, status: pass ? .pass : .fail, observed: observed, expected: expected,
                            tolerance: thresholds.zStar * total, z: z, standardError: total,
                            minDetectable: thresholds.minDetectable(standardError: total), reason: why,

@@ -17,8 +17,8 @@ public struct ExactReference: Sendable {
     /// E_q[r f]: what IS converges to. Differs from `mean` only when q misses part
     /// of the region where p f != 0.
     public let isMean: Moment
-    /// E_q[r^k] for k = 2, 3, 4.
-    public let r2: Moment, r3: Moment, r4: Moment
+    /// E_q[r^k] for k = 1 ... 4. E_q[r] = 1 unless q misses part of p's support.
+    public let r1: Moment, r2: Moment, r3: Moment, r4: Moment
     /// E_q[Y^k] = E_q[r^k f^k] for k = 2 ... 6 (5 and 6 give the skewness of s^2).
     public let y2: Moment, y3: Moment, y4: Moment, y5: Moment, y6: Moment
     /// The exact mean and sd of one trial's ESS/N (nil if not computable).
@@ -35,12 +35,14 @@ public struct ExactReference: Sendable {
     /// The samples per trial the references were computed for.
     public let samples: Int
 
-    /// The population ESS fraction 1 / E_q[r^2] = 1 / (1 + Var_q r); 0 when E_q[r^2] is infinite.
+    /// The population ESS fraction, the limit of (sum r)^2 / (N sum r^2):
+    /// E_q[r]^2 / E_q[r^2], which is 1 / (1 + Var_q r) when E_q[r] = 1 (q covers p);
+    /// 0 when E_q[r^2] is infinite.
     public var essFraction: Double? {
-        switch r2 {
-        case let .finite(v, _): return 1 / v
-        case .infinite: return 0
-        case .undetermined: return nil
+        switch (r1, r2) {
+        case let (.finite(m1, _), .finite(m2, _)): return m1 * m1 / m2
+        case (_, .infinite): return 0
+        default: return nil
         }
     }
 
@@ -103,7 +105,7 @@ public struct ExactReference: Sendable {
         self.samples = samples
         mean = closed?.moment(a: 1, b: 1, f: f) ?? integrator.moment(a: 1, b: 1, region: .target)
         isMean = moment(1, 1)
-        r2 = moment(2, 0); r3 = moment(3, 0); r4 = moment(4, 0)
+        r1 = moment(1, 0); r2 = moment(2, 0); r3 = moment(3, 0); r4 = moment(4, 0)
         y2 = moment(2, 2); y3 = moment(3, 3); y4 = moment(4, 4); y5 = moment(5, 5); y6 = moment(6, 6)
         closedFormDiscrepancy = discrepancy
         method = discrepancy != nil ? "closed form (Gaussian pair, polynomial f), cross-checked by quadrature"

@@ -215,11 +215,78 @@ extension Formula {
         if values.allSatisfy({ $0 == 0 }) { return .zero }
         let a = abs(values[1]), b = abs(values[2])
         guard a > 0, b > 0 else { return .atMost(.bounded) }
-        // Order of vanishing k from |f| ~ h^k, i.e. log|f| ~ -k log t with t = 1/h.
+        // Order k from |f| ~ h^k, i.e. log|f| ~ -k log t with t = 1/h: k > 0 where f
+        // vanishes at c, k < 0 at a pole. The bound is rounded toward faster growth
+        // (by 0.01), so that an error in the estimate cannot hide a divergence.
         let k = (log(a) - log(b)) / (log(hs[1]) - log(hs[2]))
-        // Slightly under k, so that a rounding error in the estimate cannot
-        // overstate how fast f vanishes.
-        return k > 0.01 ? .atMost(Asymptotic(log: -(k - 0.01))) : .atMost(.bounded)
+        if k > 0.01 { return .atMost(Asymptotic(log: -(k - 0.01))) }
+        if k < -0.01 { return .atMost(Asymptotic(log: -k + 0.01)) }
+        return .atMost(.bounded)
+    }
+
+    /// Points in [lo, hi] where f may be infinite or undefined: zeros of
+    /// denominators, of bases raised to negative powers, and of logarithms'
+    /// arguments. The exact references treat them like support ends: they decide
+    /// there whether each moment converges, and quadrature splits there.
+    func singularPoints(in lo: Double, _ hi: Double) -> [Double] {
+        switch self {
+        case .number, .variable: return []
+        case let .negate(a): return a.singularPoints(in: lo, hi)
+        case let .binary(op, a, b):
+            var points = a.singularPoints(in: lo, hi) + b.singularPoints(in: lo, hi)
+            if op == .divide { points += b.zeros(in: lo, hi) }
+            if op == .power, !b.mentionsX, b.evaluate(at: 0) < 0 { points += a.zeros(in: lo, hi) }
+            return points
+        case let .call(fn, args):
+            var points = args.flatMap { $0.singularPoints(in: lo, hi) }
+            if fn == .log { points += args[0].zeros(in: lo, hi) }
+            return points
+        }
+    }
+
+    /// Zeros of the expression in [lo, hi]: exact for factors, linear and quadratic
+    /// polynomials; otherwise sign changes on a grid of 4096 cells, refined by
+    /// bisection. (A zero of even order inside a sum, like (x - 1)^2 written out as
+    /// x^2 - 2x + 1, has no sign change and is missed; written as a power it is found.)
+    func zeros(in lo: Double, _ hi: Double) -> [Double] {
+        switch self {
+        case .variable: return lo <= 0 && 0 <= hi ? [0] : []
+        case .number: return []
+        case let .negate(a): return a.zeros(in: lo, hi)
+        case let .binary(.multiply, a, b): return a.zeros(in: lo, hi) + b.zeros(in: lo, hi)
+        case let .binary(.divide, a, _): return a.zeros(in: lo, hi)
+        case let .binary(.power, a, b) where !b.mentionsX && b.evaluate(at: 0) > 0: return a.zeros(in: lo, hi)
+        case let .call(.abs, args), let .call(.sqrt, args): return args[0].zeros(in: lo, hi)
+        default: break
+        }
+        if isPolynomialEverywhere, let p = eventualPolynomial(at: 1), let d = p.degree, d <= 2, d >= 1 {
+            let c0 = p.coefficients[0] ?? 0, c1 = p.coefficients[1] ?? 0, c2 = p.coefficients[2] ?? 0
+            var roots: [Double] = []
+            if d == 1 { roots = [-c0 / c1] } else {
+                let disc = c1 * c1 - 4 * c2 * c0
+                if disc >= 0 { roots = [(-c1 - disc.squareRoot()) / (2 * c2), (-c1 + disc.squareRoot()) / (2 * c2)] }
+            }
+            return roots.filter { $0 >= lo && $0 <= hi }
+        }
+        guard lo.isFinite, hi.isFinite, lo < hi else { return [] }
+        var roots: [Double] = []
+        let cells = 4096
+        var x0 = lo, v0 = evaluate(at: lo)
+        for i in 1...cells {
+            let x1 = lo + (hi - lo) * Double(i) / Double(cells)
+            let v1 = evaluate(at: x1)
+            if v0 == 0 { roots.append(x0) } else if v0.isFinite && v1.isFinite && (v0 < 0) != (v1 < 0) && v1 != 0 {
+                var a = x0, b = x1, va = v0
+                for _ in 0..<80 {
+                    let m = (a + b) / 2, vm = evaluate(at: m)
+                    if vm == 0 { a = m; b = m; break }
+                    if (vm < 0) == (va < 0) { a = m; va = vm } else { b = m }
+                }
+                roots.append((a + b) / 2)
+            }
+            x0 = x1; v0 = v1
+        }
+        return roots
     }
 
     /// Finite values of x where f changes abruptly: the constants that x is

@@ -41,7 +41,7 @@ struct GaussianClosedForm {
               f.isPolynomialEverywhere else { return nil }
         guard let (logMass, m, v) = tilt(a) else {
             if b > 0 && poly.isZero { return .finite(0, error: 0) }
-            return .infinite(reason: "p^\(canonicalNumber(a)) q^\(canonicalNumber(1 - a)) is not integrable: \(canonicalNumber(a))/sp^2 + \(canonicalNumber(1 - a))/sq^2 <= 0")
+            return .infinite(reason: "p^\(canonicalNumber(a)) q^\(canonicalNumber(1 - a)) is not integrable: \(canonicalNumber(a))/sp^2 - \(canonicalNumber(a - 1))/sq^2 <= 0")
         }
         var power = Polynomial([0: 1])
         for _ in 0..<b { guard let next = power * poly else { return nil }; power = next }

@@ -28,9 +28,14 @@ struct MomentIntegrator {
         self.f = f
         self.logP = LogDensity(target)
         self.logQ = LogDensity(behavior)
-        criticalPoints = Array(Set(target.criticalPoints + behavior.criticalPoints)).sorted()
-        breakpoints = Array(Set(criticalPoints + target.landmarks + behavior.landmarks
-                                + f.comparisonPoints.filter(\.isFinite))).sorted()
+        let landmarks = target.landmarks + behavior.landmarks
+        // f's own poles count as critical points, searched over a range twice as
+        // wide as where p and q have their mass.
+        let span = (landmarks.min() ?? -1, landmarks.max() ?? 1)
+        let width = span.1 - span.0
+        let poles = f.singularPoints(in: span.0 - width / 2, span.1 + width / 2)
+        criticalPoints = Array(Set(target.criticalPoints + behavior.criticalPoints + poles)).sorted()
+        breakpoints = Array(Set(criticalPoints + landmarks + f.comparisonPoints.filter(\.isFinite))).sorted()
     }
 
     /// Where the integral runs: the support of q (an expectation under q), or of p

@@ -113,6 +113,7 @@ public struct Certifier: Sendable {
         if let n = samplesOverride { parts += ["--samples", "\(n)"] }
         if alpha != Thresholds.defaultAlpha { parts += ["--alpha", "\(alpha)"] }
         if let m = familyChecks { parts += ["--family-checks", "\(m)"] }
+        if simulator.algorithm != .mt19937 { parts += ["--rng", simulator.algorithm.rawValue] }
         return parts.joined(separator: " ")
     }
 

@@ -146,7 +146,7 @@ public struct JSONReport: Codable, Sendable {
     public func encoded() throws -> String {
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try e.encode(self), as: UTF8.self)
     }
 }

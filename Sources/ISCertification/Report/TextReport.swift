@@ -51,7 +51,8 @@ public enum TextReport {
     public static func summary(_ report: CertificationReport) -> String {
         let met = report.scenarios.filter(\.met).count
         let t = report.thresholds
-        return "\(report.scenarios.count) scenarios: \(met) met, \(report.scenarios.count - met) not met "
+        let n = report.scenarios.count
+        return "\(n) scenario\(n == 1 ? "" : "s"): \(met) met, \(report.scenarios.count - met) not met "
             + "(family-wise false-alarm rate \(t.alpha) over \(t.checks) checks: |z| <= \(g(t.zStar, 4)); "
             + "'detects' is the shift found with probability \(g(t.power, 2)))"
     }

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-/// Behaviour the tests expect that the CLI does not have yet. Each test fails
-/// loudly ("known issue was not recorded") once the bug is fixed, so that the
-/// `withKnownIssue` wrapper can be removed.
-@Suite("Known issues")
-struct KnownIssueTests {
+/// Regression tests for bugs found by these end-to-end tests: the replay command
+/// lost --rng, diagnostics of several files were interleaved, and a pole of f
+/// inside the support was reported as a finite moment of 0.
+@Suite("Regressions")
+struct RegressionTests {
     @Test("the replay command keeps a non-default --rng")
     func replayKeepsRNG() throws {
         try withTemporaryDirectory { dir in
@@ -15,10 +15,8 @@ struct KnownIssueTests {
             let binary = try #require(CLI.binary)
             let replayed = runShell(shellQuoted(binary.path) + entry.replay.dropFirst("iscert".count) + " --format json")
             let again = try #require(try decode(Report.self, replayed.stdout).scenarios.first)
-            withKnownIssue("Certifier.replayCommand omits --rng, so the replay of a taus2 run draws from mt19937") {
-                #expect(entry.replay.contains("--rng taus2"))
-                #expect(again.observed == entry.observed)
-            }
+            #expect(entry.replay.contains("--rng taus2"))
+            #expect(again.observed == entry.observed)
         }
     }
 
@@ -37,9 +35,7 @@ struct KnownIssueTests {
                 return nil
             }
             #expect(files.count == 4)
-            withKnownIssue("Check.loadScenarios sorts the diagnostics of all files together by line and column, interleaving files") {
-                #expect(files == ["a", "a", "a", "b"])
-            }
+            #expect(files == ["a", "a", "a", "b"])
         }
     }
 
@@ -52,11 +48,9 @@ struct KnownIssueTests {
                                  to: "pole.iscert", in: dir)
             let run = runISCert(["check", path, "--trials", "200", "--format", "json"])
             let s = try #require(try decode(Report.self, run.stdout).scenarios.first)
-            withKnownIssue("the exact reference of f = |x|^-0.6 under N(0, 1) reports E_q[r^2 f^2] = 0 and a finite variance") {
-                #expect(s.exact.rf2.value == .infinity)
-                #expect(s.regime == "infinite_variance")
-                #expect(run.status == 0)
-            }
+            #expect(s.exact.rf2.value == .infinity)
+            #expect(s.regime == "infinite_variance")
+            #expect(run.status == 0)
         }
     }
 }
