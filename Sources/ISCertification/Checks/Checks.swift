@@ -72,7 +72,7 @@ enum Checks {
             return .notApplicable(.ess, "the exact E[ESS/N] could not be computed: \(ref.essFailure ?? "unknown reason")")
         }
         var reason = "mean of ESS/N over \(k) trials vs exact E[(sum r)^2/(N sum r^2)]"
-        if let f = ref.essFraction { reason += "; population value 1/E_q[r^2] = N/(1 + Var r)/N = \(f)" }
+        if let f = ref.essFraction { reason += "; population value (N -> inf) E_q[r]^2/E_q[r^2] = 1/(1 + Var r) = \(f)" }
         if let d = ref.essDeltaMethod { reason += "; delta-method approximation \(d)" }
         return .zTest(.ess, observed: stats.essFraction.mean, expected: e.mean,
                       standardError: e.sd / Double(k).squareRoot(), skewness: 0, thresholds: thresholds,

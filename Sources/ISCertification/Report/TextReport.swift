@@ -31,8 +31,8 @@ public enum TextReport {
         out.append("  p = \(s.target)   q = \(s.behavior)   f(x) = \(s.f.canonicalText)")
         out.append("  N = \(s.samples)   K = \(s.trials)   seed = \(r.seed)   expect = \(s.expectation.canonicalText)   regime: \(r.regime.rawValue.replacingOccurrences(of: "_", with: " "))")
         var exact = "  exact: E_p[f] = \(moment(ref.mean))   E_q[r^2] = \(moment(ref.r2))   E_q[r^2 f^2] = \(moment(ref.y2))"
-        if let f = ref.essFraction { exact += "   N/(1+Var r)/N = \(g(f))" }
-        if let e = ref.ess { exact += "   E[ESS/N] at N = \(g(e.mean))" }
+        if let f = ref.essFraction { exact += "   ESS/N (N -> inf) = \(g(f))" }
+        if let e = ref.ess { exact += "   E[ESS/N] at this N = \(g(e.mean))" }
         out.append(exact)
         out.append("  " + pad("check", 10) + pad("status", 16) + pad("observed", 14) + pad("expected", 14)
                    + pad("tolerance", 12) + pad("z", 9) + "detects")
