@@ -116,7 +116,7 @@ public struct ExactReference: Sendable {
         } else {
             essDeltaMethod = nil
         }
-        let e = ExactESS(integrator: integrator, n: samples).moments()
+        let e = ExactESS.moments(LaplaceMoments(nodes: QuadratureNodes(integrator: integrator), n: samples))
         if e.mean.isFinite && e.sd.isFinite && e.error < 1e-4 * Swift.max(e.mean, 1e-300) {
             ess = e
             essFailure = nil
