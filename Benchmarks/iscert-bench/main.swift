@@ -30,6 +30,7 @@ let scenario = Scenario(name: "bench-gaussian-gap-1", summary: "bench",
                         target: try .normal(mean: 1, sd: 1), behavior: try .normal(mean: 0, sd: 1),
                         f: try Formula(parsing: "x^2"), samples: samples, trials: trials)
 let draws = Double(trials * samples)
+let ordinaryIS: [any Estimator] = [BuiltinEstimator(.importanceSampling)]
 let cores = Simulator.defaultJobs
 
 var c = [Double](), cOne = [Double](), one = [Double](), all = [Double]()
@@ -37,8 +38,8 @@ var checks = (c: 0.0, engine: 0.0)
 for _ in 0..<rounds {
     c.append(draws / seconds { checks.c = yardstick_gaussian_gap(1, trials, samples, 1) })
     cOne.append(draws / seconds { _ = yardstick_gaussian_gap_one_stream(1, trials, samples, 1) })
-    one.append(draws / (try seconds { checks.engine = try Simulator(jobs: 1).run(scenario).estimates.mean }))
-    all.append(draws / (try seconds { _ = try Simulator(jobs: cores).run(scenario) }))
+    one.append(draws / (try seconds { checks.engine = try Simulator(jobs: 1).run(scenario, estimators: ordinaryIS).estimates[0].mean }))
+    all.append(draws / (try seconds { _ = try Simulator(jobs: cores).run(scenario, estimators: ordinaryIS) }))
 }
 
 func millions(_ x: Double) -> String { String(Int((x / 1e4).rounded())).withDecimal() }

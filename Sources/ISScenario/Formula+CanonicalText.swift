@@ -11,12 +11,27 @@ extension Formula {
     /// `.number` prints as `-2`; a negation of a non-negative number prints as
     /// `-(2)`, because `-2` reads back as the literal.
     public var canonicalText: String {
+        ExpressionTemplate(self).canonicalText
+    }
+}
+
+extension Formula: CustomStringConvertible {
+    /// The ``canonicalText``.
+    public var description: String { canonicalText }
+}
+
+extension ExpressionTemplate {
+    /// The template as ``Formula/canonicalText`` prints formulas; the sweep
+    /// variable prints as its name, like `x`.
+    var canonicalText: String {
         switch self {
         case let .number(value):
             if value.isNaN { return "nan" }
             return value.sign == .minus ? "-" + canonicalNumber(-value) : canonicalNumber(value)
         case .variable:
             return "x"
+        case let .parameter(name):
+            return name
         case let .negate(operand):
             if case let .number(value) = operand, value.isNaN || value.sign == .plus {
                 return "-(\(operand.canonicalText))"
@@ -45,7 +60,7 @@ extension Formula {
     var printLevel: Int {
         switch self {
         case let .number(value): !value.isNaN && value.sign == .minus ? Self.unaryLevel : Self.primaryLevel
-        case .variable, .call: Self.primaryLevel
+        case .variable, .parameter, .call: Self.primaryLevel
         case .negate: Self.unaryLevel
         case let .binary(op, _, _): op.precedence
         }
@@ -54,9 +69,4 @@ extension Formula {
     private func text(parenthesizedBelow level: Int) -> String {
         printLevel < level ? "(\(canonicalText))" : canonicalText
     }
-}
-
-extension Formula: CustomStringConvertible {
-    /// The ``canonicalText``.
-    public var description: String { canonicalText }
 }

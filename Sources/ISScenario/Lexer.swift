@@ -83,6 +83,8 @@ struct Lexer {
         switch character {
         case "(": kind = .leftParen
         case ")": kind = .rightParen
+        case "[": kind = .leftBracket
+        case "]": kind = .rightBracket
         case ",": kind = .comma
         case ":": kind = .colon
         case "+": kind = .plus
@@ -113,7 +115,7 @@ struct Lexer {
         switch character {
         case "!": "; did you mean '!='?"
         case "'", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}": "; strings are written in straight double quotes \"...\""
-        case "[", "{": "; group with '(' and ')'"
+        case "{", "}": "; group with '(' and ')'; '[...]' lists sweep values"
         case "\u{2212}": "; use the ASCII minus '-'"
         case "\u{00D7}": "; use '*' to multiply"
         default: "; expected a key, a value, an operator or a '#' comment"

@@ -5,7 +5,10 @@ extension Parser {
 
     /// distribution := family '(' label ':' constant (',' label ':' constant)* ')'
     ///               | 'mixture' '(' weight '*' family(...) (',' ...)* ')'
-    mutating func parseDistribution() throws(ParseFailure) -> Distribution {
+    ///
+    /// A distribution that does not name the sweep variable is checked here;
+    /// one that does is checked per sweep point by the reader.
+    mutating func parseDistribution() throws(ParseFailure) -> DistributionTemplate {
         let nameToken = current
         guard let name = nameToken.identifier else {
             throw failure(at: nameToken, "expected a distribution such as normal(mean: 0, sd: 1), found \(nameToken.quoted)")
@@ -21,7 +24,19 @@ extension Parser {
             + Spelling.suggestion(for: name, among: Self.familyNames))
     }
 
-    private mutating func parseFamily() throws(ParseFailure) -> Distribution {
+    /// Makes a template that names no sweep variable now, so its errors are
+    /// reported as soon as it is read.
+    private func validated(_ template: DistributionTemplate) throws(ParseFailure) -> DistributionTemplate {
+        guard !template.mentionsParameter else { return template }
+        do {
+            _ = try template.instantiate(at: .nan)
+        } catch {
+            throw failure(at: error.token, error.message)
+        }
+        return template
+    }
+
+    private mutating func parseFamily() throws(ParseFailure) -> DistributionTemplate {
         let nameToken = current
         guard let name = nameToken.identifier else {
             throw failure(at: nameToken, "expected a family such as normal(mean: 0, sd: 1), found \(nameToken.quoted)")
@@ -34,8 +49,8 @@ extension Parser {
         try advance()
         try expect(.leftParen, "'(' after '\(name)', as in \(signature.template)")
         let labels = signature.parameters.map(\.label)
-        var arguments: [(label: String, value: Double)] = []
-        var places: [String: (label: Token, value: Token)] = [:]
+        var arguments: [DistributionTemplate.Argument] = []
+        var places: [String: Token] = [:]
         if current.kind != .rightParen {
             while true {
                 let labelToken = current
@@ -49,33 +64,29 @@ extension Parser {
                 }
                 if let first = places[label] {
                     throw failure(at: labelToken, "parameter '\(label)' given twice; "
-                        + "first given at line \(first.label.line), column \(first.label.column)")
+                        + "first given at line \(first.line), column \(first.column)")
                 }
                 try advance()
                 try expect(.colon, "':' after parameter label '\(label)'")
-                let (value, start) = try parseConstant("parameter '\(label)'")
-                arguments.append((label, value))
-                places[label] = (labelToken, start)
+                let (value, start) = try parseConstantTemplate("parameter '\(label)'")
+                arguments.append(.init(label: label, value: value, place: start))
+                places[label] = labelToken
                 guard current.kind == .comma else { break }
                 try advance()
             }
         }
         let close = current
         try expectClosing(after: "an argument of \(name)")
-        do {
-            return try Distribution.make(family: name, arguments: arguments)
-        } catch {
-            // Range errors name a given parameter: point at its value. A
-            // missing parameter has no place of its own: point at the ')'.
-            let place = places[error.parameter]?.value ?? close
-            throw failure(at: place, error.message)
+        for parameter in signature.parameters where places[parameter.label] == nil {
+            throw failure(at: close, "\(name) needs '\(parameter.label):'; expected \(signature.template)")
         }
+        return try validated(.family(name: name, arguments: arguments, close: close))
     }
 
-    private mutating func parseMixture() throws(ParseFailure) -> Distribution {
+    private mutating func parseMixture() throws(ParseFailure) -> DistributionTemplate {
         let mixtureToken = try advance()
         try expect(.leftParen, "'(' after 'mixture', as in mixture(0.5 * normal(mean: 0, sd: 1), ...)")
-        var components: [(weight: Double, distribution: Distribution)] = []
+        var components: [DistributionTemplate.Component] = []
         if current.kind != .rightParen {
             while true {
                 components.append(try parseComponent(number: components.count + 1))
@@ -88,18 +99,14 @@ extension Parser {
             throw failure(at: mixtureToken, "a mixture needs at least one component; "
                 + "expected mixture(w1 * family(...), w2 * family(...), ...)")
         }
-        do {
-            return try Distribution.mixture(components)
-        } catch {
-            throw failure(at: mixtureToken, error.message)
-        }
+        return try validated(.mixture(components: components, token: mixtureToken))
     }
 
     /// weight '*' family(...): the weight is everything before the first `*`
     /// at this nesting level that is followed by a name other than a
     /// function's and a `(`, so the weight may be any constant expression
     /// (`2 * exp(-1) * normal(...)` splits before `normal`).
-    private mutating func parseComponent(number: Int) throws(ParseFailure) -> (weight: Double, distribution: Distribution) {
+    private mutating func parseComponent(number: Int) throws(ParseFailure) -> DistributionTemplate.Component {
         let start = current
         var level = 0
         var star: Int?
@@ -126,14 +133,16 @@ extension Parser {
         }
         let savedLimit = limit
         limit = star
-        let (weight, weightStart) = try parseConstant("a mixture weight")
+        let (weight, weightStart) = try parseConstantTemplate("a mixture weight")
         try expectEnd(after: "mixture weight \(number)", expected: "'*' and a family such as normal(...)")
         limit = savedLimit
         try advance()
-        guard weight.isFinite, weight > 0 else {
-            throw failure(at: weightStart, "mixture weight \(number) must be a finite number > 0, "
-                + "got \(canonicalNumber(weight))")
+        if !weight.mentionsParameter {
+            let value = weight.value(at: .nan)
+            guard value.isFinite, value > 0 else {
+                throw failure(at: weightStart, DistributionTemplate.weightMessage(number: number, value))
+            }
         }
-        return (weight, try parseFamily())
+        return .init(weight: weight, place: weightStart, family: try parseFamily())
     }
 }

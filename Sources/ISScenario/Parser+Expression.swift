@@ -1,6 +1,8 @@
 /// An expression as parsed, with what the grammar needs to know about it.
 struct ParsedExpression {
-    var expression: Formula
+    /// The tree; it names the sweep variable only where the statement's
+    /// parser knows one (``Parser/sweepVariable``).
+    var expression: ExpressionTemplate
     /// Height of the tree, checked against ``Parser/maxNesting``.
     var height: Int
     /// A number literal (or `pi`, `e`) written bare: not in parentheses, no
@@ -18,28 +20,35 @@ extension Parser {
         try parseBinary(minimumPrecedence: 1)
     }
 
-    /// An expression that must not mention `x`, evaluated now.
+    /// An expression that must not mention `x`, evaluated now (it cannot
+    /// name a sweep variable where the parser knows none).
     mutating func parseConstant(_ what: String) throws(ParseFailure) -> (value: Double, start: Token) {
+        let (template, start) = try parseConstantTemplate(what)
+        return (template.value(at: .nan), start)
+    }
+
+    /// An expression that must not mention `x` but may name the sweep
+    /// variable: a parameter value, weight or estimator parameter.
+    mutating func parseConstantTemplate(_ what: String) throws(ParseFailure) -> (template: ExpressionTemplate, start: Token) {
         firstX = nil
         let parsed = try parseExpression()
         if let x = firstX {
             throw failure(at: x, "\(what) must be a constant; 'x' can only appear in f(x)")
         }
-        return (parsed.expression.evaluate(at: 0), parsed.start)
+        return (parsed.expression, parsed.start)
     }
 
     // Precedence climbing: one frame per operator level instead of one per
-    // grammar rule keeps deep nesting cheap on the stack.
+    // grammar rule keeps deep nesting cheap on the stack. The recursive
+    // functions build no messages themselves (see Parser+ExpressionErrors):
+    // a debug build gives every string temporary a stack slot in every frame.
     private mutating func parseBinary(minimumPrecedence: Int) throws(ParseFailure) -> ParsedExpression {
         var lhs = try parseUnary()
         var sawComparison = false
         while let op = current.binaryOperator, op != .power, op.precedence >= minimumPrecedence {
             let operatorToken = try advance()
             if op.isComparison {
-                if sawComparison {
-                    throw failure(at: operatorToken, "comparisons do not chain; "
-                        + "expected parentheses, e.g. (a < b) * (b < c)")
-                }
+                if sawComparison { throw chainedComparison(at: operatorToken) }
                 sawComparison = true
             }
             let rhs = try parseBinary(minimumPrecedence: op.precedence + 1)
@@ -48,16 +57,11 @@ extension Parser {
         return lhs
     }
 
-    private func combine(_ expression: Formula, _ lhs: ParsedExpression, _ rhs: ParsedExpression,
+    private func combine(_ expression: ExpressionTemplate, _ lhs: ParsedExpression, _ rhs: ParsedExpression,
                          at token: Token) throws(ParseFailure) -> ParsedExpression {
         let height = max(lhs.height, rhs.height) + 1
         guard height <= Self.maxNesting else { throw tooDeep(at: token) }
         return ParsedExpression(expression: expression, height: height, start: lhs.start)
-    }
-
-    private func tooDeep(at token: Token) -> ParseFailure {
-        failure(at: token, "expression is nested too deeply; expected at most \(Self.maxNesting) "
-            + "levels of parentheses, calls and operators")
     }
 
     /// unary := ('-' | '+') unary | power
@@ -99,18 +103,14 @@ extension Parser {
         let token = current
         switch token.kind {
         case let .number(text, value, _):
-            guard value.isFinite else {
-                throw failure(at: token, "number '\(text)' is too large; expected a magnitude below 1.8e308")
-            }
+            guard value.isFinite else { throw tooLarge(token, text) }
             try advance()
             return ParsedExpression(expression: .number(value), height: 1, isBareLiteral: true, start: token)
         case .leftParen:
             try advance()
-            if current.kind == .rightParen {
-                throw failure(at: current, "expected an expression inside '()', found ')'")
-            }
+            if current.kind == .rightParen { throw emptyParentheses() }
             var inner = try parseExpression()
-            try expect(.rightParen, "')' to close the '(' at column \(token.column)")
+            try expectRightParen(closing: token)
             inner.isBareLiteral = false
             inner.start = token
             return inner
@@ -123,31 +123,24 @@ extension Parser {
                 if firstX == nil { firstX = token }
                 return ParsedExpression(expression: .variable, height: 1, start: token)
             }
+            if name == sweepVariable {
+                if sweepUse == nil { sweepUse = token }
+                return ParsedExpression(expression: .parameter(name), height: 1, start: token)
+            }
             if let constant = Formula.constants.first(where: { $0.name == name }) {
                 // A literal like any other, so `-pi` is the number -pi.
                 return ParsedExpression(expression: .number(constant.value), height: 1, isBareLiteral: true, start: token)
             }
-            if Function(rawValue: name) != nil {
-                throw failure(at: current, "expected '(' after function '\(name)', found \(current.quoted)")
-            }
-            throw failure(at: token, "unknown name '\(name)'; expected x, pi, e, a number or a function call"
-                + Spelling.suggestion(for: name, among: ["x", "pi", "e"] + Self.functionNames))
+            throw unknownName(token, name)
         default:
-            throw failure(at: token, "expected a number, x, a function call or '(', found \(token.quoted)")
+            throw notAnOperand(token)
         }
     }
 
     private mutating func parseCall(_ name: String, at nameToken: Token) throws(ParseFailure) -> ParsedExpression {
-        guard let function = Function(rawValue: name) else {
-            let names = Self.functionNames.joined(separator: ", ")
-            if name == "x" || Formula.constants.contains(where: { $0.name == name }) {
-                throw failure(at: nameToken, "'\(name)' is not a function; expected an operator such as '*' before '('")
-            }
-            throw failure(at: nameToken, "unknown function '\(name)'; expected one of \(names)"
-                + Spelling.suggestion(for: name, among: Self.functionNames))
-        }
+        guard let function = Function(rawValue: name) else { throw unknownFunction(nameToken, name) }
         try advance()
-        var arguments: [Formula] = []
+        var arguments: [ExpressionTemplate] = []
         var height = 1
         if current.kind != .rightParen {
             while true {
@@ -158,13 +151,10 @@ extension Parser {
                 try advance()
             }
         }
-        try expectClosing(after: "an argument of \(name)")
+        try expectClosing(ofCall: function)
         guard height <= Self.maxNesting else { throw tooDeep(at: nameToken) }
-        if function.isVariadic, arguments.count < 2 {
-            throw failure(at: nameToken, "\(name) takes at least 2 arguments, got \(arguments.count)")
-        }
-        if !function.isVariadic, arguments.count != 1 {
-            throw failure(at: nameToken, "\(name) takes exactly 1 argument, got \(arguments.count)")
+        if function.isVariadic ? arguments.count < 2 : arguments.count != 1 {
+            throw argumentCount(nameToken, function, arguments.count)
         }
         return ParsedExpression(expression: .call(function, arguments), height: height, start: nameToken)
     }

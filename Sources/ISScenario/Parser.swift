@@ -23,17 +23,22 @@ struct Parser {
     /// The first `x` read since the last reset, to point at it when a constant
     /// was expected.
     var firstX: Token?
+    /// The name that reads as the sweep variable (``ExpressionTemplate/parameter(_:)``);
+    /// nil when there is no sweep or it sweeps `samples`.
+    var sweepVariable: String?
+    /// The first place the statement used ``sweepVariable``.
+    var sweepUse: Token?
 
-    /// The innermost `(` of the statement that is never closed: reaching the
-    /// end of the statement inside it is reported there.
+    /// The innermost `(` or `[` of the statement that is never closed:
+    /// reaching the end of the statement inside it is reported there.
     let unclosed: Token?
 
     init(source: SourceText, tokens statement: [Token]) {
         self.source = source
         var open: [Token] = []
         for token in statement {
-            if token.kind == .leftParen { open.append(token) }
-            if token.kind == .rightParen { _ = open.popLast() }
+            if token.kind == .leftParen || token.kind == .leftBracket { open.append(token) }
+            if token.kind == .rightParen || token.kind == .rightBracket { _ = open.popLast() }
         }
         self.unclosed = open.last
         var tokens = statement
@@ -73,12 +78,16 @@ struct Parser {
     func failure(at token: Token, _ message: String) -> ParseFailure {
         if token.isInvalid { return ParseFailure(diagnostic: nil) }
         if token.kind == .end, token.text.isEmpty, let unclosed {
-            return ParseFailure(diagnostic: source.diagnostic(at: unclosed, Self.unclosedMessage))
+            return ParseFailure(diagnostic: source.diagnostic(at: unclosed, Self.unclosedMessage(unclosed)))
         }
         return ParseFailure(diagnostic: source.diagnostic(at: token, message))
     }
 
-    static let unclosedMessage = "unclosed '('; expected a matching ')' before the end of the statement"
+    static func unclosedMessage(_ open: Token) -> String {
+        open.kind == .leftBracket
+            ? "unclosed '['; expected a matching ']' before the end of the statement"
+            : "unclosed '('; expected a matching ')' before the end of the statement"
+    }
 
     /// Consumes a token of `kind` or fails with "expected `what`, found ...".
     @discardableResult

@@ -1,20 +1,40 @@
 extension Scenario {
-    /// The scenario as a file in canonical form: every key, in the order
-    /// name, description, target, behavior, f(x), samples, trials, seed,
-    /// expect, with `=` aligned and a final line break. Parsing it gives back
-    /// an equal scenario (apart from `file`, which the parser sets).
+    /// The scenario as a file in canonical form, with `=` aligned and a final
+    /// line break: name, description, then `sweep` for a swept scenario,
+    /// target, behavior, f(x), samples (unless swept), trials, seed, expect,
+    /// and `estimators` and `mse_below_is` when they are not the defaults.
+    /// Parsing it gives back an equal scenario, points included (apart from
+    /// `file`, which the parser sets).
+    ///
+    /// A swept scenario prints each value that names the sweep variable as
+    /// written (`mean: gap`, `f(x) = x^2 + gap`), the others as its first
+    /// point's. A point of a sweep prints as a single scenario; its name (with
+    /// `@` and `=`) does not read back.
     public var canonicalText: String {
-        let rows: [(String, String)] = [
+        let swept = sweep != nil
+        let t = swept ? templates : TemplateTexts()
+        var rows: [(String, String)] = [
             ("name", Self.quoted(name)),
             ("description", Self.quoted(summary)),
-            ("target", target.description),
-            ("behavior", behavior.description),
-            ("f(x)", f.canonicalText),
-            ("samples", String(samples)),
+        ]
+        if let sweep { rows.append(("sweep", sweep.canonicalText)) }
+        rows += [
+            ("target", t.target ?? target.description),
+            ("behavior", t.behavior ?? behavior.description),
+            ("f(x)", t.f ?? f.canonicalText),
+        ]
+        if sweep?.sweepsSamples != true { rows.append(("samples", String(samples))) }
+        rows += [
             ("trials", String(trials)),
             ("seed", String(seed)),
             ("expect", expectation.canonicalText),
         ]
+        if t.estimators != nil || estimators != [.importanceSampling] {
+            rows.append(("estimators", t.estimators ?? estimators.map(\.canonicalText).joined(separator: ", ")))
+        }
+        if t.mseBelowIS != nil || !mseBelowIS.isEmpty {
+            rows.append(("mse_below_is", t.mseBelowIS ?? mseBelowIS.map(\.canonicalText).joined(separator: ", ")))
+        }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { key, value in
             key + String(repeating: " ", count: width - key.count) + " = " + value

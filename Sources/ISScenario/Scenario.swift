@@ -3,6 +3,10 @@ import ISProbability
 /// One of the checks a certification runs, as named in `expect = fail(...)`.
 public enum CheckName: String, Sendable, Hashable, CaseIterable, Codable {
     case mean, variance, ess
+    /// An estimator's claim to a lower mean squared error than ordinary IS.
+    case mse
+    /// Across a sweep over N: the 1/N decay of self-normalised IS's bias.
+    case biasSlope = "bias_slope"
 }
 
 /// What a scenario's author expects the certification to conclude.
@@ -35,6 +39,11 @@ public enum ExpectedOutcome: Sendable, Hashable {
 /// Swift. Parsed scenarios are valid; the memberwise initializer checks
 /// nothing, so a hand-built scenario may not survive ``canonicalText`` and a
 /// re-parse if it breaks the file rules (name characters, ranges, ...).
+///
+/// A swept scenario (``sweep`` not nil) stands for one concrete scenario per
+/// sweep value, its ``points``; its own target, behavior, f, samples and
+/// estimators are those of its first point. Changing them (or any field but
+/// ``file``) does not change the points.
 public struct Scenario: Sendable, Hashable {
     /// Names the test case and seeds the random streams: letters, digits,
     /// `.`, `_`, `-`.
@@ -56,8 +65,26 @@ public struct Scenario: Sendable, Hashable {
     /// The verdict the author expects.
     public var expectation: ExpectedOutcome
     /// The path it was read from (the `file` argument of the parser); nil
-    /// when built in Swift.
-    public var file: String?
+    /// when built in Swift. Setting it on a swept scenario sets it on every point.
+    public var file: String? {
+        didSet { for i in sweptPoints.indices { sweptPoints[i].file = file } }
+    }
+    /// The estimators to run, in order, none twice; `[.importanceSampling]`
+    /// when a file does not give `estimators`.
+    public var estimators: [EstimatorSpec]
+    /// Estimators (each also in ``estimators``, none `is`) the author claims
+    /// have a lower mean squared error against E_p[f] than `is`; empty when a
+    /// file does not give `mse_below_is`.
+    public var mseBelowIS: [EstimatorSpec]
+    /// The sweep this scenario stands for; nil for a single scenario and for
+    /// each of a sweep's points.
+    public var sweep: Sweep?
+    /// For one point of a sweep: the variable and its value here; nil otherwise.
+    public var sweepPoint: SweepPoint?
+    /// A swept scenario's points; empty otherwise.
+    var sweptPoints: [Scenario] = []
+    /// How a swept scenario's templated values print.
+    var templates = TemplateTexts()
 
     /// `trials` when a file does not give it.
     public static let defaultTrials = 4000
@@ -70,9 +97,14 @@ public struct Scenario: Sendable, Hashable {
     public static let trialsRange: ClosedRange<Int> = 2...1_000_000_000
 
     /// A scenario built in Swift; nothing is validated (see the type's notes).
+    ///
+    /// With a `sweep`, the points are this scenario at every value, differing
+    /// only in name, ``sweepPoint`` and (when sweeping `samples`) N; use
+    /// ``swept(_:over:_:)`` for points that differ in more.
     public init(name: String, summary: String, target: Distribution, behavior: Distribution, f: Formula,
                 samples: Int, trials: Int = defaultTrials, seed: UInt64 = defaultSeed,
-                expectation: ExpectedOutcome = .pass, file: String? = nil) {
+                expectation: ExpectedOutcome = .pass, estimators: [EstimatorSpec] = [.importanceSampling],
+                mseBelowIS: [EstimatorSpec] = [], sweep: Sweep? = nil, file: String? = nil) {
         self.name = name
         self.summary = summary
         self.target = target
@@ -83,6 +115,21 @@ public struct Scenario: Sendable, Hashable {
         self.seed = seed
         self.expectation = expectation
         self.file = file
+        self.estimators = estimators
+        self.mseBelowIS = mseBelowIS
+        if let sweep {
+            let base = self
+            self = Self.assemble(sweep, points: sweep.values.map { _ in base }, templates: TemplateTexts(), base: base)
+        }
+    }
+
+    /// A swept scenario's points, in sweep order; `[self]` for any other.
+    ///
+    /// Each point has `sweep == nil`, ``sweepPoint`` set, the name
+    /// `"\(name)@\(variable)=\(canonicalNumber(value))"` and every templated
+    /// value evaluated at its sweep value.
+    public var points: [Scenario] {
+        sweep == nil ? [self] : sweptPoints
     }
 
     /// True if `name` is non-empty and uses only `A-Z a-z 0-9 . _ -`.

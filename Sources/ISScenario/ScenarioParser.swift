@@ -63,7 +63,7 @@ extension Formula {
             }
             let parsed = try parser.parseExpression()
             try parser.expectEnd(after: "the expression")
-            self = parsed.expression
+            self = parsed.expression.formula(at: .nan)
         } catch {
             let diagnostic = error.diagnostic
                 ?? Diagnostic(file: file, line: 1, column: 1, message: "invalid expression", sourceLine: source.line(1))
@@ -74,8 +74,8 @@ extension Formula {
 
 /// Cuts the token stream into statements.
 enum Statements {
-    /// A line break ends a statement, except inside parentheses, so long
-    /// values can wrap. A line that starts like a new statement (`key =` or
+    /// A line break ends a statement, except inside parentheses or brackets,
+    /// so long values can wrap. A line that starts like a new statement (`key =` or
     /// `f(x) =`) still ends it even inside parentheses: an unclosed `(` then
     /// costs one diagnostic instead of swallowing the rest of the file.
     static func split(_ tokens: [Token]) -> [[Token]] {
@@ -93,8 +93,8 @@ enum Statements {
                     depth = 0
                 }
                 continue
-            case .leftParen: depth += 1
-            case .rightParen: depth = max(0, depth - 1)
+            case .leftParen, .leftBracket: depth += 1
+            case .rightParen, .rightBracket: depth = max(0, depth - 1)
             default: break
             }
             current.append(token)

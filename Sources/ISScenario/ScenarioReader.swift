@@ -1,79 +1,76 @@
 import ISProbability
 
-/// The keys of a scenario file.
-enum ScenarioKey: String, CaseIterable {
-    case name, description, target, behavior, f, samples, trials, seed, expect
-
-    /// Accepts the spellings users may write: `behaviour`, and `f` (the
-    /// parser reads the optional `(x)` after it).
-    init?(spelling: String) {
-        switch spelling {
-        case "behaviour": self = .behavior
-        default: self.init(rawValue: spelling)
-        }
-    }
-
-    /// How messages and canonical text name the key.
-    var display: String { self == .f ? "f(x)" : rawValue }
-
-    var isRequired: Bool {
-        switch self {
-        case .name, .description, .target, .behavior, .f, .samples: true
-        case .trials, .seed, .expect: false
-        }
-    }
-
-    static var displayList: String { allCases.map(\.display).joined(separator: ", ") }
-}
-
 /// Reads the statements of one file into scenario fields, collecting every
-/// diagnostic on the way.
+/// diagnostic on the way; ``scenario(file:)`` then makes the scenario and,
+/// for a sweep, its points.
 struct ScenarioReader {
     let source: SourceText
-    private(set) var diagnostics: [Diagnostic] = []
+    var diagnostics: [Diagnostic] = []
     /// The key token each key was first given at (for duplicates), whether or
     /// not its value was valid, so a bad value does not also read as missing.
-    private var seen: [ScenarioKey: Token] = [:]
-    private var name: String?
-    private var summary: String?
-    private var target: Distribution?
-    private var behavior: Distribution?
-    private var f: Formula?
-    private var samples: Int?
-    private var trials: Int?
-    private var seed: UInt64?
-    private var expectation: ExpectedOutcome?
+    var seen: [ScenarioKey: Token] = [:]
+    var name: String?
+    var summary: String?
+    var target: DistributionTemplate?
+    var behavior: DistributionTemplate?
+    var f: ExpressionTemplate?
+    var samples: Int?
+    var trials: Int?
+    var seed: UInt64?
+    var expectation: ExpectedOutcome?
+    var estimators: [EstimatorTemplate]?
+    var mseBelowIS: [EstimatorTemplate]?
+    /// The swept variable's token, as soon as its name is known to be valid
+    /// (even if the values then fail), so its uses do not read as unknown.
+    var sweepVariable: Token?
+    /// The swept values, once the whole sweep statement has been read.
+    var sweepValues: [Double]?
+    /// True once any statement has used the sweep variable, or one that could
+    /// have failed (so "not used" is not reported on top of its error).
+    var sweepUsed = false
 
     init(source: SourceText, lexerDiagnostics: [Diagnostic]) {
         self.source = source
         self.diagnostics = lexerDiagnostics
     }
 
+    /// True when the file sweeps N (`sweep = samples ...`).
+    var sweepsSamples: Bool { sweepVariable?.identifier == Sweep.samplesVariable }
+
     mutating func read(_ statements: [[Token]]) {
-        for statement in statements {
-            var parser = Parser(source: source, tokens: statement)
-            do {
-                try read(&parser)
-            } catch {
-                if let diagnostic = error.diagnostic { diagnostics.append(diagnostic) }
-            }
+        // The sweep comes first, wherever it is written: the other statements
+        // need to know its variable. A later sweep is a duplicate key.
+        let sweepIndex = statements.firstIndex { $0.first?.identifier == ScenarioKey.sweep.rawValue }
+        if let sweepIndex { read(statement: statements[sweepIndex]) }
+        for (i, statement) in statements.enumerated() where i != sweepIndex {
+            read(statement: statement)
         }
         let end = source.endPosition
-        for key in ScenarioKey.allCases where key.isRequired && seen[key] == nil {
+        for key in ScenarioKey.allCases where key.isRequired && seen[key] == nil && !(key == .samples && sweepsSamples) {
             diagnostics.append(source.diagnostic(line: end.line, column: end.column,
                                                  "missing required key '\(key.display)'; "
                                                      + "expected a line '\(key.display) = ...' before the end of the file"))
         }
+        if let variable = sweepVariable, sweepValues != nil, !sweepsSamples, !sweepUsed {
+            diagnostics.append(source.diagnostic(at: variable, "sweep variable '\(variable.text)' is not used; expected it "
+                + "in a distribution parameter, a mixture weight, f(x) or an estimator parameter"))
+        }
     }
 
-    /// The scenario, once ``read(_:)`` has found no problems.
-    func scenario(file: String) -> Scenario? {
-        guard diagnostics.isEmpty, let name, let summary, let target, let behavior, let f, let samples else {
-            return nil
+    private mutating func read(statement: [Token]) {
+        var parser = Parser(source: source, tokens: statement)
+        if let variable = sweepVariable, !sweepsSamples { parser.sweepVariable = variable.text }
+        var failed = false
+        do {
+            try read(&parser)
+        } catch {
+            failed = true
+            if let diagnostic = error.diagnostic { diagnostics.append(diagnostic) }
         }
-        return Scenario(name: name, summary: summary, target: target, behavior: behavior, f: f,
-                        samples: samples, trials: trials ?? Scenario.defaultTrials,
-                        seed: seed ?? Scenario.defaultSeed, expectation: expectation ?? .pass, file: file)
+        let mayUse: Set<String> = ["target", "behavior", "behaviour", "f", "estimators", "mse_below_is"]
+        if parser.sweepUse != nil || (failed && statement.first?.identifier.map(mayUse.contains) == true) {
+            sweepUsed = true
+        }
     }
 
     private mutating func read(_ parser: inout Parser) throws(ParseFailure) {
@@ -92,6 +89,10 @@ struct ScenarioReader {
             throw parser.failure(at: keyToken, "duplicate key '\(word)'; it was first given on line \(first.line)\(earlier)")
         }
         seen[key] = keyToken
+        if key == .samples, sweepsSamples, let sweep = seen[.sweep] {
+            throw parser.failure(at: keyToken, "samples is swept (by the sweep on line \(sweep.line)); "
+                + "expected no 'samples' line, or a sweep of another variable")
+        }
         if key == .f, parser.current.kind == .leftParen {
             try parser.advance()
             let variable = parser.current
@@ -107,60 +108,10 @@ struct ScenarioReader {
         let equals = try parser.expect(.equals, "'=' after key '\(word)'")
         try parser.rejectInvalidTokens()
         if parser.atEnd {
-            throw parser.failure(at: equals, "missing value after '=' for '\(key.display)'; expected \(expected(key))")
+            throw parser.failure(at: equals, "missing value after '=' for '\(key.display)'; expected \(key.expected)")
         }
         try readValue(key, word, &parser)
-        try parser.expectEnd(after: "the value of '\(word)'")
-    }
-
-    private func expected(_ key: ScenarioKey) -> String {
-        switch key {
-        case .name: "a string such as \"gaussian-gap-1\""
-        case .description: "a string in double quotes"
-        case .target, .behavior: "a distribution such as normal(mean: 0, sd: 1)"
-        case .f: "an expression in x such as x^2"
-        case .samples: "a whole number between 2 and 100_000_000"
-        case .trials: "a whole number between 2 and 1_000_000_000"
-        case .seed: "a whole number between 0 and 18_446_744_073_709_551_615"
-        case .expect: "pass, infinite_variance or fail(check, ...)"
-        }
-    }
-
-    private mutating func readValue(_ key: ScenarioKey, _ word: String, _ parser: inout Parser) throws(ParseFailure) {
-        switch key {
-        case .name:
-            let (value, token) = try parser.parseString(for: word)
-            guard Scenario.isValidName(value) else {
-                let bad = value.first { !Scenario.isValidName(String($0)) }
-                let found = bad.map { "contains \(Lexer.describe($0))" } ?? "is empty"
-                throw parser.failure(at: token, "name \(found); expected letters A-Z a-z, digits 0-9, '.', '_' and '-' only")
-            }
-            name = value
-        case .description:
-            let (value, token) = try parser.parseString(for: word)
-            guard !value.contains(where: \.isNewline) else {
-                throw parser.failure(at: token, "description must be one line; found a line break in it")
-            }
-            summary = value
-        case .target:
-            target = try parser.parseDistribution()
-        case .behavior:
-            behavior = try parser.parseDistribution()
-        case .f:
-            parser.firstX = nil
-            f = try parser.parseExpression().expression
-        case .samples:
-            samples = Int(try parser.parseInteger(for: word, in: Self.range(Scenario.samplesRange)))
-        case .trials:
-            trials = Int(try parser.parseInteger(for: word, in: Self.range(Scenario.trialsRange)))
-        case .seed:
-            seed = try parser.parseInteger(for: word, in: 0...UInt64.max)
-        case .expect:
-            expectation = try parser.parseExpectation()
-        }
-    }
-
-    private static func range(_ range: ClosedRange<Int>) -> ClosedRange<UInt64> {
-        UInt64(range.lowerBound)...UInt64(range.upperBound)
+        try parser.expectEnd(after: "the value of '\(word)'", expected: key == .estimators || key == .mseBelowIS
+            ? "',' and another estimator, or the end of the line" : "the end of the line")
     }
 }

@@ -7,7 +7,7 @@ enum TokenKind: Equatable {
     case number(text: String, value: Double, isInteger: Bool)
     /// A string literal's value, escapes resolved.
     case string(String)
-    case equals, leftParen, rightParen, comma, colon
+    case equals, leftParen, rightParen, leftBracket, rightBracket, comma, colon
     case plus, minus, star, slash, caret
     case less, lessEqual, greater, greaterEqual, equalEqual, notEqual
     case newline

@@ -73,13 +73,18 @@ struct Check: ParsableCommand {
                 FileHandle.writeError("error: --trial replays one scenario; \(scenarios.count) were given")
                 throw ExitCode(ISCert.Exit.badInput)
             }
-            let s = certifier.effective(scenarios[0])
-            guard t < s.trials else {
-                FileHandle.writeError("error: --trial \(t) is outside 0..<\(s.trials)")
-                throw ExitCode(ISCert.Exit.badInput)
+            // A sweep replays the trial at every point.
+            for point in scenarios[0].points {
+                let s = certifier.effective(point)
+                guard t < s.trials else {
+                    FileHandle.writeError("error: --trial \(t) is outside 0..<\(s.trials)")
+                    throw ExitCode(ISCert.Exit.badInput)
+                }
+                let estimators = s.estimators.map { BuiltinEstimator($0) }
+                let summary = try simulator.replay(s, trial: t, estimators: estimators)
+                print(TrialReport.render(summary, scenario: s, estimators: estimators.map(\.name),
+                                         seed: simulator.seed(for: s), json: format == .json))
             }
-            let summary = try simulator.replay(s, trial: t)
-            print(TrialReport.render(summary, scenario: s, seed: simulator.seed(for: s), json: format == .json))
             return
         }
 

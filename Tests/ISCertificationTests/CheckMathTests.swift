@@ -17,7 +17,7 @@ import Testing
     /// skewness is 2 sqrt(2) / sqrt(K) to leading order.
     @Test func varianceSkewnessOfGaussianDataIsChiSquared() throws {
         let k2 = 3.0
-        let gamma = try #require(Checks.varianceSkewness([k2, 0, 0, 0, 0], samples: 10, trials: 400))
+        let gamma = try #require(Checks.varianceSkewness(variance: k2, central4: 3 * k2 * k2, central6: 15 * k2 * k2 * k2, trials: 400))
         #expect(abs(gamma - 2 * 2.0.squareRoot() / 20) < 1e-12)
     }
 
@@ -25,15 +25,15 @@ import Testing
     /// a statistic too skewed for a normal approximation is not tested at all.
     @Test func skewnessShiftsOrDisablesTheTest() {
         let t = Thresholds(checks: 3)
-        let shifted = CheckResult.zTest(.mean, observed: 0, expected: 0, standardError: 1, skewness: 0.2,
+        let shifted = CheckResult.zTest(.init(check: .mean, estimator: "is"), observed: 0, expected: 0, standardError: 1, skewness: 0.2,
                                         thresholds: t, reason: "", trials: 100)
         let bounds = shifted.zAcceptance!
         #expect(abs(bounds[0] + t.zStar - 0.2 * (t.zStar * t.zStar - 1) / 6) < 1e-12)
-        let tooSkewed = CheckResult.zTest(.mean, observed: 0, expected: 0, standardError: 1, skewness: 0.3,
+        let tooSkewed = CheckResult.zTest(.init(check: .mean, estimator: "is"), observed: 0, expected: 0, standardError: 1, skewness: 0.3,
                                           thresholds: t, reason: "", trials: 100)
         #expect(tooSkewed.status == .notApplicable)
         #expect(tooSkewed.reason.contains("K >= 144"))
-        let nan = CheckResult.zTest(.mean, observed: .nan, expected: 0, standardError: 1, skewness: 0,
+        let nan = CheckResult.zTest(.init(check: .mean, estimator: "is"), observed: .nan, expected: 0, standardError: 1, skewness: 0,
                                     thresholds: t, reason: "", trials: 100)
         #expect(nan.status == .fail)
     }
@@ -41,16 +41,16 @@ import Testing
     /// Not applicable never counts as passed: a scenario with no passing check is
     /// not met, and one whose variance is infinite cannot pass.
     @Test func notApplicableIsNeverAPass() {
-        let na = CheckResult.notApplicable(.mean, "x")
+        let na = CheckResult.notApplicable(.init(check: .mean, estimator: "is"), "x")
         let (met1, _) = Certifier.verdict(.pass, regime: .finiteVariance, checks: [na, na, na])
         #expect(!met1)
-        let pass = CheckResult(name: .ess, status: .pass, reason: "")
+        let pass = CheckResult(label: .init(check: .ess, estimator: nil), status: .pass, reason: "")
         let (met2, why) = Certifier.verdict(.pass, regime: .infiniteVariance, checks: [na, na, pass])
         #expect(!met2)
         #expect(why.contains("infinite_variance"))
         let (met3, _) = Certifier.verdict(.infiniteVariance, regime: .infiniteVariance, checks: [na, na, pass])
         #expect(met3)
-        let fail = CheckResult(name: .mean, status: .fail, reason: "")
+        let fail = CheckResult(label: .init(check: .mean, estimator: "is"), status: .fail, reason: "")
         #expect(Certifier.verdict(.fail([.mean]), regime: .finiteVariance, checks: [fail, pass]).0)
         #expect(!Certifier.verdict(.fail([.mean, .ess]), regime: .finiteVariance, checks: [fail, pass]).0)
     }

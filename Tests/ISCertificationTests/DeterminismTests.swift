@@ -8,9 +8,10 @@ import Testing
 @Suite struct DeterminismTests {
     @Test func resultsDoNotDependOnTheNumberOfJobs() throws {
         let s = Fixture.gaussianGap(1, trials: 777)
-        let one = try Simulator(jobs: 1).run(s)
+        let all: [any Estimator] = EstimatorSpec.examples.map { BuiltinEstimator($0) }
+        let one = try Simulator(jobs: 1).run(s, estimators: all)
         for jobs in [2, 3, 8] {
-            #expect(try Simulator(jobs: jobs).run(s) == one, "jobs = \(jobs)")
+            #expect(try Simulator(jobs: jobs).run(s, estimators: all) == one, "jobs = \(jobs)")
         }
     }
 
@@ -18,9 +19,10 @@ import Testing
         let s = Fixture.gaussianGap(1, trials: 300)
         let sim = Simulator(jobs: 2)
         for k in [0, 63, 64, 299] {
-            let alone = try sim.replay(s, trial: k)
-            let inRun = try sim.run(s, trials: k..<(k + 1))
-            #expect(inRun.estimates.mean == alone.estimate, "trial \(k)")
+            let isOnly = [BuiltinEstimator(.importanceSampling)]
+            let alone = try sim.replay(s, trial: k, estimators: isOnly)
+            let inRun = try sim.run(s, estimators: isOnly, trials: k..<(k + 1))
+            #expect(inRun.estimates[0].mean == alone.estimates[0], "trial \(k)")
             #expect(inRun.essFraction.mean == alone.essFraction(samples: s.samples), "trial \(k)")
         }
     }
@@ -36,8 +38,8 @@ import Testing
 
     @Test func differentSeedsGiveDifferentStreams() throws {
         let s = Fixture.gaussianGap(1, trials: 64)
-        let x = try Simulator(jobs: 1, masterSeed: 1).run(s)
-        let y = try Simulator(jobs: 1, masterSeed: 2).run(s)
+        let x = try Fixture.isStats(s, jobs: 1, masterSeed: 1)
+        let y = try Fixture.isStats(s, jobs: 1, masterSeed: 2)
         #expect(x != y)
     }
 
@@ -45,8 +47,8 @@ import Testing
     @Test(arguments: RandomSource.Algorithm.allCases)
     func everyGeneratorIsDeterministic(_ algorithm: RandomSource.Algorithm) throws {
         let s = Fixture.gaussianGap(1, trials: 64)
-        let a = try Simulator(jobs: 2, algorithm: algorithm).run(s)
-        #expect(try Simulator(jobs: 1, algorithm: algorithm).run(s) == a)
-        if algorithm != .mt19937 { #expect(try Simulator(jobs: 1).run(s) != a) }
+        let a = try Fixture.isStats(s, jobs: 2, algorithm: algorithm)
+        #expect(try Fixture.isStats(s, jobs: 1, algorithm: algorithm) == a)
+        if algorithm != .mt19937 { #expect(try Fixture.isStats(s, jobs: 1) != a) }
     }
 }

@@ -20,8 +20,10 @@ import Testing
     /// the same distribution of ESS/N.)
     @Test func invertedRatioIsCaught() throws {
         let s = Fixture.gaussianGap(0.5)
-        let inverted = TrialRecipe(weight: { lp, lq in exp(lq - lp) })
-        let report = try certifier.certify(s, thresholds: thresholds, recipe: inverted)
+        let inverted = PlantedEstimator(name: "is-inverted", spec: .importanceSampling) { d in
+            (0..<d.count).reduce(0.0) { $0 + exp(-d.logRatios[$1]) * d.values[$1] } / Double(d.count)
+        }
+        let report = try certifier.certify(s, estimators: [inverted], thresholds: thresholds)
         #expect(report.check(.mean)?.status == .fail, "\(report.check(.mean)!)")
         #expect(!report.met)
         // The same scenario with correct weights passes.
@@ -33,7 +35,7 @@ import Testing
     /// E_p[r f], not E_p[f].
     @Test func drawingFromTheTargetIsCaught() throws {
         let s = Fixture.gaussianGap(0.5)
-        let report = try certifier.certify(s, thresholds: thresholds, recipe: TrialRecipe(sampling: .target))
+        let report = try certifier.certify(s, thresholds: thresholds, drawFrom: .target)
         #expect(report.check(.mean)?.status == .fail)
         #expect(!report.met)
     }
@@ -46,8 +48,10 @@ import Testing
         let clean = try certifier.certify(s, thresholds: thresholds)
         let delta = try #require(clean.check(.mean)?.minDetectable)
         let factor = 1 + 3 * delta / 1.25
-        let biased = TrialRecipe(weight: { lp, lq in factor * exp(lp - lq) })
-        let report = try certifier.certify(s, thresholds: thresholds, recipe: biased)
+        let biased = PlantedEstimator(name: "is-scaled", spec: .importanceSampling) { d in
+            factor * BuiltinEstimator(.importanceSampling).estimate(d)
+        }
+        let report = try certifier.certify(s, estimators: [biased], thresholds: thresholds)
         #expect(report.check(.mean)?.status == .fail, "bias \(factor - 1): \(report.check(.mean)!)")
     }
 
@@ -58,10 +62,12 @@ import Testing
         var s = Fixture.gaussianGap(0.5)
         let reference = ExactReference(target: s.target, behavior: s.behavior, f: s.f, samples: s.samples)
         s.samples /= 2
-        let stats = try Simulator(jobs: 2).run(s)
-        let variance = Checks.variance(reference, stats, samples: 200, trials: s.trials, thresholds: thresholds)
+        let stats = try Fixture.isStats(s)
+        let t = reference.estimators[0]
+        let variance = Checks.variance("is", t, stats.estimates[0], trials: s.trials, thresholds: thresholds)
         let ess = Checks.ess(reference, stats, trials: s.trials, thresholds: thresholds)
-        let mean = Checks.mean(reference, stats, samples: 200, trials: s.trials, thresholds: thresholds)
+        let mean = Checks.mean("is", t, claimsUnbiased: true, targetMean: reference.mean, stats.estimates[0],
+                               trials: s.trials, thresholds: thresholds, notes: [])
         #expect(variance.status == .fail, "\(variance)")
         #expect(ess.status == .fail, "\(ess)")
         #expect(mean.status != .fail, "\(mean)")
@@ -71,10 +77,50 @@ import Testing
     /// the mean check and be counted as non-finite, never pass quietly.
     @Test func nonFiniteWeightsFail() throws {
         let s = Fixture.gaussianGap(0.5, trials: 200)
-        let overflow = TrialRecipe(weight: { lp, lq in lp - lq > 0.5 ? .infinity : exp(lp - lq) })
-        let report = try certifier.certify(s, thresholds: thresholds, recipe: overflow)
-        #expect(report.statistics.nonFiniteTrials > 0)
+        let overflow = PlantedEstimator(name: "is-overflow", spec: .importanceSampling) { d in
+            (0..<d.count).reduce(0.0) { $0 + (d.logRatios[$1] > 0.5 ? .infinity : d.ratios[$1]) * d.values[$1] } / Double(d.count)
+        }
+        let report = try certifier.certify(s, estimators: [overflow], thresholds: thresholds)
         #expect(report.check(.mean)?.status == .fail)
         #expect(!report.met)
+    }
+
+    /// The estimator-family bugs of real RL code, each against its correct
+    /// specification, at a scenario where the bug moves the expectation by many
+    /// detectable shifts: a mask that keeps the outside of the band, PPO's clip
+    /// taken on the wrong side of the advantage, self-normalising by N instead of
+    /// sum r. The correct implementations pass the same checks.
+    @Test(arguments: ["mask-outside", "clip-wrong-side", "snis-by-n"])
+    func estimatorFamilyBugsAreCaught(_ bug: String) throws {
+        // Self-normalising by N instead of sum r is ordinary IS, which is unbiased;
+        // the bug shows only as the loss of SNIS's O(1/N) bias, about 9 standard
+        // errors at N = 10 (2 at N = 200), so that case runs with N = 10.
+        let s = Fixture.scenario("family-\(bug)", p: Fixture.normal(0.6, 1), q: Fixture.normal(0, 1), f: "x - 0.3",
+                                 samples: bug == "snis-by-n" ? 10 : 200)
+        let planted: PlantedEstimator
+        switch bug {
+        case "mask-outside":
+            planted = PlantedEstimator(name: bug, spec: .masked(low: 0.5, high: 2)) { d in
+                (0..<d.count).reduce(0.0) { sum, i in
+                    let r = d.ratios[i]
+                    return (r < 0.5 || r > 2) ? sum + r * d.values[i] : sum
+                } / Double(d.count)
+            }
+        case "clip-wrong-side":
+            planted = PlantedEstimator(name: bug, spec: .ppoClip(eps: 0.2)) { d in
+                (0..<d.count).reduce(0.0) { sum, i in
+                    let r = d.ratios[i], a = d.values[i]
+                    return sum + Swift.max(r * a, Swift.min(Swift.max(r, 0.8), 1.2) * a)
+                } / Double(d.count)
+            }
+        default:
+            planted = PlantedEstimator(name: bug, spec: .selfNormalized) { d in
+                (0..<d.count).reduce(0.0) { $0 + d.ratios[$1] * d.values[$1] } / Double(d.count)
+            }
+        }
+        let correct = BuiltinEstimator(planted.spec)
+        let report = try certifier.certify(s, estimators: [planted, correct], thresholds: Thresholds(checks: 5))
+        #expect(report.check(.mean, estimator: bug)?.status == .fail, "\(report.check(.mean, estimator: bug)!)")
+        #expect(report.check(.mean, estimator: correct.name)?.status == .pass, "\(report.check(.mean, estimator: correct.name)!)")
     }
 }

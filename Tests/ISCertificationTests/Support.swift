@@ -26,7 +26,33 @@ enum Fixture {
         scenario("gap-\(gap)", p: normal(gap, 1), q: normal(0, 1), f: "x^2", trials: trials)
     }
 
+    /// The first estimator's running moments of a run.
+    static func isStats(_ s: Scenario, jobs: Int = 2, masterSeed: UInt64? = nil,
+                        algorithm: RandomSource.Algorithm = .mt19937) throws -> RunStatistics {
+        try Simulator(jobs: jobs, masterSeed: masterSeed, algorithm: algorithm)
+            .run(s, estimators: [BuiltinEstimator(.importanceSampling)])
+    }
+
     static func relativeError(_ a: Double, _ b: Double) -> Double {
         a == b ? 0 : abs(a - b) / max(abs(b), 1e-300)
     }
+}
+
+/// An estimator whose implementation is a planted bug while its specification is
+/// the correct mathematics of `spec`: what a user's buggy code looks like to iscert.
+struct PlantedEstimator: Estimator {
+    let name: String
+    let spec: EstimatorSpec
+    let implementation: @Sendable (TrialDraws) -> Double
+
+    func estimate(_ draws: TrialDraws) -> Double { implementation(draws) }
+    var specification: EstimatorSpecification { BuiltinEstimator(spec).specification }
+}
+
+extension EstimatorSpec {
+    /// One of each kind, with the public test vectors' parameters.
+    static let examples: [EstimatorSpec] = [
+        .importanceSampling, .selfNormalized, .truncated(cap: 2), .clamped(low: 0.5, high: 2),
+        .masked(low: 0.5, high: 5), .ppoClip(eps: 0.2),
+    ]
 }

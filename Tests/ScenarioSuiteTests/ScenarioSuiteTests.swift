@@ -37,7 +37,7 @@ import Testing
     }()
 
     static let certifier = Certifier()
-    static let thresholds = certifier.thresholds(scenarios: files.count)
+    static let thresholds = certifier.thresholds(for: files.compactMap(\.scenario))
 
     @Test func theSuiteShipsScenarios() {
         #expect(Self.files.count >= 12, "Scenarios/ holds \(Self.files.count) files in \(Self.folder)")
@@ -46,12 +46,29 @@ import Testing
     @Test(arguments: files)
     func scenario(_ file: File) throws {
         let scenario = try #require(file.scenario, "\(file.error ?? "unreadable")")
-        let report = try Self.certifier.certify(scenario, thresholds: Self.thresholds)
         let expectedToFail: Set<CheckName>
         if case let .fail(names) = scenario.expectation { expectedToFail = names } else { expectedToFail = [] }
+        let reports: [ScenarioReport]
+        var sweepChecks: [CheckResult] = []
+        if scenario.sweep != nil {
+            let sweep = try Self.certifier.certifySweep(scenario, thresholds: Self.thresholds)
+            reports = sweep.points
+            sweepChecks = sweep.checks
+        } else {
+            reports = [try Self.certifier.certify(scenario, thresholds: Self.thresholds)]
+        }
+        for check in sweepChecks {
+            #expect(check.status != .fail, Comment(rawValue: "\(scenario.name) \(check.name.rawValue)[\(check.estimator ?? "-")]: observed \(check.observed.map { "\($0)" } ?? "-") vs expected \(check.expected.map { "\($0)" } ?? "-"), z = \(check.z.map { "\($0)" } ?? "-"); \(check.reason)"))
+        }
+        for report in reports { try Self.expectations(report, expectedToFail: expectedToFail) }
+    }
+
+    /// One expectation per check, then the verdict.
+    static func expectations(_ report: ScenarioReport, expectedToFail: Set<CheckName>) throws {
+        let scenario = report.scenario
         for check in report.checks {
             let message = Comment(rawValue: """
-                \(scenario.name) \(check.name.rawValue): \(check.status.rawValue); \
+                \(scenario.name) \(check.name.rawValue)[\(check.estimator ?? "-")]: \(check.status.rawValue); \
                 observed \(check.observed.map { "\($0)" } ?? "-") vs expected \(check.expected.map { "\($0)" } ?? "-"), \
                 z = \(check.z.map { "\($0)" } ?? "-"), seed \(report.seed); \(check.reason)
                 replay: \(report.replay)

@@ -20,13 +20,13 @@ struct ReportTests {
         #expect(out.last?.hasPrefix("1 scenario: 1 met, 0 not met (family-wise false-alarm rate 0.01 over 3 checks: |z| <= 2.935;") == true)
     }
 
-    static let topKeys: Set = ["schema_version", "passed", "alpha", "checks_in_family", "z_star", "power", "scenarios"]
+    static let topKeys: Set = ["schema_version", "passed", "alpha", "checks_in_family", "z_star", "power", "scenarios", "sweeps"]
     static let scenarioKeys: Set = ["name", "description", "file", "target", "behavior", "f", "samples", "trials", "seed",
-                                    "expect", "regime", "met", "verdict", "replay", "exact", "observed", "checks"]
+                                    "expect", "regime", "met", "verdict", "replay", "exact", "observed", "estimators", "checks"]
     static let exactKeys: Set = ["mean", "is_mean", "r2", "rf2", "rf4", "ess_fraction", "variance_n", "ess_mean", "ess_sd",
                                  "ess_delta_method", "method", "notes"]
     static let observedKeys: Set = ["mean_estimate", "variance_estimate", "mean_ess_fraction", "non_finite_trials"]
-    static let checkKeys: Set = ["name", "status", "observed", "expected", "tolerance", "z", "min_detectable", "reason"]
+    static let checkKeys: Set = ["name", "estimator", "status", "observed", "expected", "tolerance", "z", "min_detectable", "reason"]
 
     @Test("--format json follows the documented schema, key for key")
     func jsonKeys() throws {

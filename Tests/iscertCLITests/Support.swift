@@ -267,6 +267,12 @@ struct Report: Decodable, Equatable, Sendable {
     var zStar: Double
     var power: Double
     var scenarios: [Entry]
+    var sweeps: [SweepEntry]?
+
+    struct SweepEntry: Decodable, Equatable, Sendable {
+        var name: String
+        var met: Bool
+    }
 
     func scenario(_ name: String) -> Entry? { scenarios.first { $0.name == name } }
 }

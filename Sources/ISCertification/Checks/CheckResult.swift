@@ -12,7 +12,15 @@ public enum CheckStatus: String, Sendable, Hashable, Codable {
 /// One check of one scenario: a z-test of an observed statistic against its exact
 /// expectation, or the reason it does not apply.
 public struct CheckResult: Sendable, Hashable {
-    public var name: CheckName
+    /// Which check, and of which estimator (nil for checks of the weights, like ESS).
+    public struct Label: Sendable, Hashable {
+        public var check: CheckName
+        public var estimator: String?
+    }
+
+    public var label: Label
+    public var name: CheckName { label.check }
+    public var estimator: String? { label.estimator }
     public var status: CheckStatus
     /// The statistic over K trials, and its exact expectation.
     public var observed: Double?
@@ -28,8 +36,8 @@ public struct CheckResult: Sendable, Hashable {
     /// The interval z must fall in to pass (shifted for skewness).
     public var zAcceptance: [Double]? = nil
 
-    static func notApplicable(_ name: CheckName, _ reason: String) -> CheckResult {
-        CheckResult(name: name, status: .notApplicable, reason: reason)
+    static func notApplicable(_ label: Label, _ reason: String) -> CheckResult {
+        CheckResult(label: label, status: .notApplicable, reason: reason)
     }
 
     /// Largest |skewness| of a statistic for which its normal approximation, with
@@ -45,7 +53,7 @@ public struct CheckResult: Sendable, Hashable {
     ///     so that heavy right tails of the weights do not inflate the false-alarm rate.
     ///   - numericalError: the uncertainty of `expected` itself (quadrature), added
     ///     in quadrature to `se`.
-    static func zTest(_ name: CheckName, observed: Double, expected: Double, standardError se: Double,
+    static func zTest(_ name: Label, observed: Double, expected: Double, standardError se: Double,
                       skewness: Double?, thresholds: Thresholds, reason: String, trials k: Int,
                       numericalError: Double = 0) -> CheckResult {
         guard let gamma = skewness else {
@@ -64,7 +72,7 @@ public struct CheckResult: Sendable, Hashable {
         let pass = z >= lower && z <= upper
         var why = reason
         if abs(shift) >= 1e-3 { why += String(format: "; skewness %.3g shifts the z acceptance region to [%.3g, %.3g]", gamma, lower, upper) }
-        return CheckResult(name: name, status: pass ? .pass : .fail, observed: observed, expected: expected,
+        return CheckResult(label: name, status: pass ? .pass : .fail, observed: observed, expected: expected,
                            tolerance: thresholds.zStar * total, z: z, standardError: total,
                            minDetectable: thresholds.minDetectable(standardError: total), reason: why,
                            zAcceptance: [lower, upper])

@@ -34,6 +34,8 @@ public struct ExactReference: Sendable {
     public let closedFormDiscrepancy: Double?
     /// The samples per trial the references were computed for.
     public let samples: Int
+    /// The exact moments of one trial's estimate, per estimator, in the order given.
+    public let estimators: [TrialMoments]
 
     /// The population ESS fraction, the limit of (sum r)^2 / (N sum r^2):
     /// E_q[r]^2 / E_q[r^2], which is 1 / (1 + Var_q r) when E_q[r] = 1 (q covers p);
@@ -88,8 +90,27 @@ public struct ExactReference: Sendable {
         return central4 / (v * v) - 3
     }
 
+    /// The central moments c2 ... c6 of a variable from its mean and raw moments 2 ... 6.
+    static func central(mean: Moment, raw higher: [Moment]) -> [Moment] {
+        guard let m = mean.value else { return Array(repeating: mean, count: 5) }
+        let raw = [Moment.finite(1, error: 0), mean] + higher
+        return (2...6).map { k -> Moment in
+            for j in 0...k { if case .finite = raw[j] {} else { return raw[j] } }
+            var sum = 0.0, binom = 1.0
+            for j in 0...k {
+                sum += binom * raw[j].value! * pow(-m, Double(k - j))
+                binom = binom * Double(k - j) / Double(j + 1)
+            }
+            return .finite(sum, error: 0)
+        }
+    }
+
     /// Computes the references for N samples per trial.
-    public init(target: Distribution, behavior: Distribution, f: Formula, samples: Int) {
+    ///
+    /// - Parameter estimators: the estimators whose trial moments to compute;
+    ///   ordinary IS alone by default.
+    public init(target: Distribution, behavior: Distribution, f: Formula, samples: Int,
+                estimators: [any Estimator] = [BuiltinEstimator(.importanceSampling)]) {
         let integrator = MomentIntegrator(target: target, behavior: behavior, f: f)
         let closed = GaussianClosedForm(target: target, behavior: behavior)
         var discrepancy: Double?
@@ -116,13 +137,41 @@ public struct ExactReference: Sendable {
         } else {
             essDeltaMethod = nil
         }
-        let e = ExactESS.moments(LaplaceMoments(nodes: QuadratureNodes(integrator: integrator), n: samples))
+        var cachedNodes: QuadratureNodes?
+        func nodes() -> QuadratureNodes {
+            if let n = cachedNodes { return n }
+            let n = QuadratureNodes(integrator: integrator)
+            cachedNodes = n
+            return n
+        }
+        let e = ExactESS.moments(LaplaceMoments(nodes: nodes(), n: samples))
         if e.mean.isFinite && e.sd.isFinite && e.error < 1e-4 * Swift.max(e.mean, 1e-300) {
             ess = e
             essFailure = nil
         } else {
             ess = nil
             essFailure = "the exact ESS integral did not converge (value \(e.mean), error estimate \(e.error))"
+        }
+        // Ordinary IS from the moments of Y already at hand (closed forms where they
+        // exist); every other estimator from its own specification.
+        let isMoments = TrialMoments.sampleMean(mean: isMean, central: Self.central(mean: isMean, raw: [y2, y3, y4, y5, y6]),
+                                                samples: samples, method: method)
+        var rrf: Moment?
+        let (meanM, r2M, y2M) = (mean, r2, y2)
+        self.estimators = estimators.map { estimator -> TrialMoments in
+            if let b = estimator as? BuiltinEstimator, b.spec == .importanceSampling { return isMoments }
+            let spec = estimator.specification
+            var t = integrator.trialMoments(spec, samples: samples, nodes: nodes, targetMean: meanM.value)
+            if case .ratio = spec.form, let mu = meanM.value, let m2 = r2M.value, let yy = y2M.value {
+                // First order in 1/N, for the report: bias (mu E_q[r^2] - E_q[r^2 f]) / N,
+                // variance E_q[r^2 (f - mu)^2] / N.
+                if rrf == nil { rrf = integrator.moment(a: 2, b: 1) }
+                if let c = rrf?.value {
+                    t.firstOrderBias = (mu * m2 - c) / Double(samples)
+                    t.firstOrderVariance = (yy - 2 * mu * c + mu * mu * m2) / Double(samples)
+                }
+            }
+            return t
         }
     }
 }

@@ -37,19 +37,33 @@ struct LaplaceMoments {
         let N = Double(n)
         let lqw = nodes.logQW
         // One sample's transforms at t: 1 - phi(t) and g_k(t) = E_q[u^k e^(-tv)].
+        let v = logV.map { exp($0) }
+        let absU = logAbsU.map { exp($0) }
+        let qw = lqw.map { exp($0) }
         func transforms(_ t: Double) -> (logPhi: Double, g: [Double]) {
             var g = [Double](repeating: 0, count: maxM + 1)
             var oneMinusPhi = 0.0
             for j in 0..<lqw.count {
-                let tv = t * exp(logV[j])
+                let tv = t * v[j]
                 // 1 - phi directly, so that log phi keeps its digits when t is small.
-                oneMinusPhi -= exp(lqw[j]) * expm1(-tv)
+                oneMinusPhi -= qw[j] * expm1(-tv)
                 if logAbsU[j] == -.infinity { continue }
-                // In log space: u^k e^(-tv) q w is 0, never inf * 0, where u overflows.
-                var sign = 1.0
-                for k in 1...maxM {
-                    sign *= signU[j]
-                    g[k] += sign * exp(lqw[j] + Double(k) * logAbsU[j] - tv)
+                // u^k e^(-tv) q w from one exponential and k - 1 products; where that
+                // base underflows, or |u| overflows, each power in log space instead,
+                // so that nothing becomes inf * 0.
+                let base = exp(lqw[j] + logAbsU[j] - tv)
+                if base > 1e-290 && absU[j].isFinite {
+                    var term = signU[j] * base
+                    for k in 1...maxM {
+                        g[k] += term
+                        term *= signU[j] * absU[j]
+                    }
+                } else {
+                    var sign = 1.0
+                    for k in 1...maxM {
+                        sign *= signU[j]
+                        g[k] += sign * exp(lqw[j] + Double(k) * logAbsU[j] - tv)
+                    }
                 }
             }
             return (log1p(-Swift.min(oneMinusPhi, 1)), g)
@@ -100,8 +114,8 @@ struct LaplaceMoments {
             }
             return sums
         }
-        let fine = integrate(points: 32)
-        let coarse = integrate(points: 16)
+        let fine = integrate(points: 24)
+        let coarse = integrate(points: 12)
         return zip(fine, coarse).map { (value: $0, error: abs($0 - $1)) }
     }
 }

@@ -11,6 +11,12 @@ public enum Moment: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// The numerical error of a finite value (0 otherwise).
+    public var error: Double {
+        if case let .finite(_, e) = self { return e }
+        return 0
+    }
+
     public var isInfinite: Bool {
         if case .infinite = self { return true }
         return false

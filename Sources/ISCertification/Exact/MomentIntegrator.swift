@@ -45,6 +45,7 @@ struct MomentIntegrator {
     /// log of p^a q^(1-a) at x; a = 1 never looks at q.
     @inline(__always)
     func logWeight(_ x: Double, a: Double) -> Double {
+        if a == 0 { return logQ(x) }
         let lp = logP(x)
         if a == 1 { return lp }
         if lp == -.infinity { return -.infinity }
@@ -58,11 +59,15 @@ struct MomentIntegrator {
         for c in criticalPoints { ends += [(c, .below), (c, .above)] }
         for (c, side) in ends {
             guard base.logDensityAsymptotic(at: c, from: side) != nil else { continue }
-            guard let lp = target.logDensityAsymptotic(at: c, from: side) else { continue }
-            var total = a * lp
+            var total = Asymptotic.bounded
+            if a != 0 {
+                guard let lp = target.logDensityAsymptotic(at: c, from: side) else { continue }
+                total = a * lp
+            }
             if a != 1 {
                 guard let lq = behavior.logDensityAsymptotic(at: c, from: side) else { continue }
-                total = total + (1 - a) * lq
+                if a == 0 { total = lq; if b == 0 { continue } }
+                else { total = total + (1 - a) * lq }
             }
             if b != 0 {
                 let g = c.isFinite ? f.growth(near: c, from: side) : f.growth(at: c > 0 ? 1 : -1)
@@ -87,9 +92,16 @@ struct MomentIntegrator {
         return "x -> \(canonicalNumber(c))\(side == .above ? "+" : "-")"
     }
 
-    /// When f's growth has no symbolic bound: watch log(t * integrand) along t = 10^(j/2).
-    /// Steadily falling far below zero means convergent; rising or level, divergent.
+    /// The numerical tail test on the integrand of E[r^a f^b].
     func numericalTailTest(a: Double, b: Int, point c: Double, side: Side) -> Moment? {
+        numericalTailTest(point: c, side: side) { x in
+            self.logWeight(x, a: a) + Double(b) * log(abs(self.f.evaluate(at: x)))
+        }
+    }
+
+    /// When no symbolic bound exists: watch log(t * integrand) along t = 10^(j/2).
+    /// Steadily falling far below zero means convergent; rising or level, divergent.
+    func numericalTailTest(point c: Double, side: Side, logIntegrand: (Double) -> Double) -> Moment? {
         var values: [Double] = []
         for j in 2...300 {
             let t = pow(10, Double(j) / 2)
@@ -100,23 +112,21 @@ struct MomentIntegrator {
             } else {
                 x = c > 0 ? t : -t
             }
-            let fx = f.evaluate(at: x)
-            let lw = logWeight(x, a: a)
-            let g = lw + Double(b) * log(abs(fx)) + (c.isFinite ? -log(t) : log(t))
+            let g = logIntegrand(x) + (c.isFinite ? -log(t) : log(t))
             if g.isNaN || g == .infinity { break }
             values.append(g)
         }
         let tail = values.suffix(6)
         guard tail.count == 6 else {
-            return .undetermined(reason: "could not decide whether E[r^\(canonicalNumber(a)) f^\(b)] is finite as \(Self.describe(c, side)): f has no symbolic bound there and cannot be evaluated far enough")
+            return .undetermined(reason: "could not decide whether a moment is finite as \(Self.describe(c, side)): the integrand has no symbolic bound there and cannot be evaluated far enough")
         }
         let falling = zip(tail, tail.dropFirst()).allSatisfy { $1 < $0 }
         if falling && tail.last! < -40 { return nil }
         let rising = zip(tail, tail.dropFirst()).allSatisfy { $1 >= $0 }
         if rising || tail.last! > -1 {
-            return .infinite(reason: "numerically, t * integrand of E[r^\(canonicalNumber(a)) f^\(b)] does not decay as \(Self.describe(c, side))")
+            return .infinite(reason: "numerically, t times the integrand does not decay as \(Self.describe(c, side))")
         }
-        return .undetermined(reason: "could not decide whether E[r^\(canonicalNumber(a)) f^\(b)] is finite as \(Self.describe(c, side))")
+        return .undetermined(reason: "could not decide whether a moment is finite as \(Self.describe(c, side))")
     }
 
     /// ∫ exp(logIntegrand(x)) * factor(x) dx over the region, by GSL quadrature.
@@ -151,5 +161,74 @@ struct MomentIntegrator {
             let v = exp(lw + Double(b) * log(abs(fx)))
             return (fx < 0 && b % 2 == 1) ? -v : v
         }
+    }
+}
+
+extension MomentIntegrator {
+    /// The points where r(x) = theta for each threshold theta, found by sign
+    /// changes of log r - log theta on a grid over the breakpoints' span.
+    func ratioCrossings(_ thresholds: [Double]) -> [Double] {
+        let finite = breakpoints.filter(\.isFinite)
+        guard let lo = finite.first, let hi = finite.last, lo < hi, !thresholds.isEmpty else { return [] }
+        let cells = 4096
+        var out: [Double] = []
+        for theta in thresholds where theta > 0 {
+            let target = log(theta)
+            func g(_ x: Double) -> Double { logP(x) - logQ(x) - target }
+            var x0 = lo, v0 = g(lo)
+            for i in 1...cells {
+                let x1 = lo + (hi - lo) * Double(i) / Double(cells)
+                let v1 = g(x1)
+                if v0.isFinite, v1.isFinite, (v0 < 0) != (v1 < 0) {
+                    var a = x0, b = x1, va = v0
+                    for _ in 0..<80 {
+                        let m = (a + b) / 2, vm = g(m)
+                        if (vm < 0) == (va < 0) { a = m; va = vm } else { b = m }
+                    }
+                    out.append((a + b) / 2)
+                }
+                x0 = x1; v0 = v1
+            }
+        }
+        return out
+    }
+
+    /// E_q[(h - center)^k] for a per-sample estimator term h(log r, f), with its
+    /// finiteness decided first: from the bound |h| <= C (1 + r^growth) |f|, and,
+    /// where that bound is infinite but not attained, from the integrand itself.
+    func sampleMoment(_ h: @escaping @Sendable (Double, Double) -> Double, center: Double, power k: Int,
+                      specification spec: EstimatorSpecification, extraBreakpoints: [Double]) -> Moment {
+        let bound = finiteness(a: Double(spec.ratioGrowth) * Double(k), b: k, region: .behavior)
+            ?? finiteness(a: 0, b: k, region: .behavior)
+        if case .infinite = bound, !spec.growthIsTight {
+            // The bound diverges; the estimator may not (a clip on the side where r is large).
+            for end in [(Double.infinity, Side.below), (-Double.infinity, Side.above)] {
+                if let verdict = numericalTailTest(point: end.0, side: end.1, logIntegrand: { x in
+                    self.logQ(x) + Double(k) * log(abs(h(self.logP(x) - self.logQ(x), self.f.evaluate(at: x)) - center))
+                }) { return verdict }
+            }
+        } else if let bound {
+            return bound
+        }
+        let f = self.f
+        let s = behavior.support
+        let points = breakpoints + extraBreakpoints
+        var lastError: GSLError?
+        for tolerance in [1e-10, 1e-9] {
+            do {
+                let r = try Quadrature.integrate({ x in
+                    let lq = self.logQ(x)
+                    if lq < -745 { return 0 }
+                    let v = h(self.logP(x) - lq, f.evaluate(at: x)) - center
+                    if v == 0 { return 0 }
+                    let term = exp(lq + Double(k) * log(abs(v)))
+                    return (v < 0 && k % 2 == 1) ? -term : term
+                }, from: s.lower, to: s.upper, breakpoints: points, relativeTolerance: tolerance)
+                return .finite(r.value, error: r.absoluteError)
+            } catch {
+                lastError = error
+            }
+        }
+        return .undetermined(reason: lastError.map { "\($0)" } ?? "quadrature failed")
     }
 }

@@ -19,7 +19,7 @@ struct QuadratureNodes {
     var f: [Double] = []
 
     static let points = 32
-    static let split = 2
+    static let split = 1
 
     init(integrator: MomentIntegrator, extraBreakpoints: [Double] = []) {
         let s = integrator.behavior.support

@@ -1,3 +1,4 @@
+import Foundation
 import ISProbability
 import ISScenario
 
@@ -24,7 +25,22 @@ public struct Certifier: Sendable {
         samplesOverride = samples
     }
 
-    /// The thresholds for a run of `count` scenarios.
+    /// The checks a scenario plans, applicable or not: per point, a mean and a
+    /// variance check per estimator, one ESS check and one per MSE claim; per sweep
+    /// over N, one slope check per self-normalised estimator. Counting them all
+    /// keeps the threshold independent of the exact analysis.
+    public static func plannedChecks(_ s: Scenario) -> Int {
+        let perPoint = 2 * s.estimators.count + 1 + s.mseBelowIS.count
+        let slope = s.sweep?.variable == "samples" ? s.estimators.filter { $0 == .selfNormalized }.count : 0
+        return s.points.count * perPoint + slope
+    }
+
+    /// The thresholds for a run of these scenarios.
+    public func thresholds(for scenarios: [Scenario]) -> Thresholds {
+        Thresholds(alpha: alpha, checks: familyChecks ?? scenarios.map(Self.plannedChecks).reduce(0, +), power: power)
+    }
+
+    /// The thresholds for a run of `count` scenarios with the default estimator.
     public func thresholds(scenarios count: Int) -> Thresholds {
         Thresholds(alpha: alpha, checks: familyChecks ?? count * Thresholds.checksPerScenario, power: power)
     }
@@ -33,39 +49,83 @@ public struct Certifier: Sendable {
     public func effective(_ scenario: Scenario) -> Scenario {
         var s = scenario
         if let k = trialsOverride { s.trials = k }
-        if let n = samplesOverride { s.samples = n }
+        if let n = samplesOverride, s.sweep?.variable != "samples" { s.samples = n }
         return s
     }
 
     /// Certifies every scenario, sharing the run's false-alarm rate among them.
     public func certify(_ scenarios: [Scenario]) throws -> CertificationReport {
-        let t = thresholds(scenarios: scenarios.count)
-        return CertificationReport(scenarios: try scenarios.map { try certify($0, thresholds: t) }, thresholds: t)
+        let t = thresholds(for: scenarios)
+        var singles: [ScenarioReport] = [], sweeps: [SweepReport] = []
+        for s in scenarios {
+            if s.sweep != nil { sweeps.append(try certifySweep(s, thresholds: t)) } else {
+                singles.append(try certify(s, thresholds: t))
+            }
+        }
+        return CertificationReport(scenarios: singles, sweeps: sweeps, thresholds: t)
     }
 
-    /// Certifies one scenario.
-    ///
-    /// - Parameters:
-    ///   - recipe: how a trial weights its draws; ordinary IS unless a test plants a bug.
-    public func certify(_ scenario: Scenario, thresholds: Thresholds,
-                        recipe: TrialRecipe = .importanceSampling) throws -> ScenarioReport {
+    /// Certifies every point of a swept scenario, then the checks across points.
+    public func certifySweep(_ scenario: Scenario, thresholds: Thresholds) throws -> SweepReport {
+        let points = try scenario.points.map { point -> ScenarioReport in
+            var p = point
+            if p.file == nil { p.file = scenario.file }
+            return try certify(p, thresholds: thresholds)
+        }
+        var checks: [CheckResult] = []
+        if scenario.sweep?.variable == "samples" {
+            for (i, spec) in scenario.estimators.enumerated() where spec == .selfNormalized {
+                checks.append(SweepChecks.biasSlope(spec.canonicalText, index: i, points: points, thresholds: thresholds))
+            }
+        }
+        return SweepReport(scenario: scenario, points: points, checks: checks)
+    }
+
+    /// Certifies one scenario (one point of a sweep) with its own estimators, or
+    /// with `estimators` (a user's own, or planted bugs) when given.
+    public func certify(_ scenario: Scenario, estimators custom: [any Estimator]? = nil,
+                        thresholds: Thresholds, drawFrom: DrawSource = .behavior) throws -> ScenarioReport {
         let s = effective(scenario)
-        let reference = ExactReference(target: s.target, behavior: s.behavior, f: s.f, samples: s.samples)
-        let stats = try simulator.run(s, recipe: recipe)
-        let checks = [
-            Checks.mean(reference, stats, samples: s.samples, trials: s.trials, thresholds: thresholds),
-            Checks.variance(reference, stats, samples: s.samples, trials: s.trials, thresholds: thresholds),
-            Checks.ess(reference, stats, trials: s.trials, thresholds: thresholds),
-        ]
-        let regime = Self.regime(reference)
+        // With MSE claims, ordinary IS goes first: the paired statistics are kept
+        // against the first estimator of each trial.
+        let specs = s.mseBelowIS.isEmpty ? s.estimators
+            : [.importanceSampling] + s.estimators.filter { $0 != .importanceSampling }
+        let estimators: [any Estimator] = custom ?? specs.map { BuiltinEstimator($0) }
+        let reference = ExactReference(target: s.target, behavior: s.behavior, f: s.f, samples: s.samples,
+                                       estimators: estimators)
+        let stats = try simulator.run(s, estimators: estimators, drawFrom: drawFrom)
+        var notes: [String] = []
+        if stats.nonFiniteTrials > 0 {
+            notes.append("\(stats.nonFiniteTrials) trials had non-finite weights or values (first: trial \(stats.firstNonFiniteTrial!))")
+        }
+        var checks: [CheckResult] = []
+        for (i, e) in estimators.enumerated() {
+            let t = reference.estimators[i]
+            checks.append(Checks.mean(e.name, t, claimsUnbiased: e.specification.claimsUnbiased, targetMean: reference.mean,
+                                      stats.estimates[i], trials: s.trials, thresholds: thresholds, notes: notes))
+            checks.append(Checks.variance(e.name, t, stats.estimates[i], trials: s.trials, thresholds: thresholds))
+        }
+        checks.append(Checks.ess(reference, stats, trials: s.trials, thresholds: thresholds))
+        if custom == nil, specs.first == .importanceSampling {
+            for claim in s.mseBelowIS {
+                guard let i = specs.firstIndex(of: claim) else { continue }
+                checks.append(Checks.mse(claim.canonicalText, reference.estimators[i], is: reference.estimators[0],
+                                         targetMean: reference.mean, paired: stats.pairedWithFirst[i],
+                                         trials: s.trials, thresholds: thresholds))
+            }
+        }
+        let regime = Self.regime(reference.estimators.first)
         let (met, verdict) = Self.verdict(s.expectation, regime: regime, checks: checks)
-        return ScenarioReport(scenario: s, seed: simulator.seed(for: s), reference: reference, statistics: stats,
-                              checks: checks, thresholds: thresholds, regime: regime, met: met, verdict: verdict,
-                              replay: replayCommand(s, familyChecks: thresholds.checks == Thresholds.checksPerScenario ? nil : thresholds.checks))
+        return ScenarioReport(scenario: s, estimators: estimators.map(\.name), seed: simulator.seed(for: s),
+                              reference: reference, statistics: stats, checks: checks, thresholds: thresholds,
+                              regime: regime, met: met, verdict: verdict,
+                              replay: replayCommand(s, familyChecks: familyChecks
+                                  ?? (thresholds.checks == Self.plannedChecks(s) ? nil : thresholds.checks)))
     }
 
-    static func regime(_ ref: ExactReference) -> ScenarioReport.Regime {
-        switch (ref.y2, ref.y4) {
+    static func regime(_ t: TrialMoments?) -> ScenarioReport.Regime {
+        guard let t else { return .undetermined }
+        switch (t.variance, t.central4) {
         case (.infinite, _): return .infiniteVariance
         case (.undetermined, _): return .undetermined
         case (.finite, .infinite): return .unstableVariance
@@ -76,8 +136,10 @@ public struct Certifier: Sendable {
 
     static func verdict(_ expectation: ExpectedOutcome, regime: ScenarioReport.Regime,
                         checks: [CheckResult]) -> (Bool, String) {
-        let failed = Set(checks.filter { $0.status == .fail }.map(\.name))
-        let failedList = failed.map(\.rawValue).sorted().joined(separator: ", ")
+        let failedChecks = checks.filter { $0.status == .fail }
+        let failed = Set(failedChecks.map(\.name))
+        let failedList = failedChecks.map { c in c.estimator.map { "\(c.name.rawValue)[\($0)]" } ?? c.name.rawValue }
+            .joined(separator: ", ")
         switch expectation {
         case .pass:
             if regime == .infiniteVariance {
@@ -94,7 +156,7 @@ public struct Certifier: Sendable {
             return (true, "every applicable check passed")
         case .infiniteVariance:
             guard regime == .infiniteVariance else {
-                return (false, "expected infinite variance, but E_q[r^2 f^2] is \(regime == .undetermined ? "undetermined" : "finite")")
+                return (false, "expected infinite variance, but the estimator's variance is \(regime == .undetermined ? "undetermined" : "finite")")
             }
             if !failed.isEmpty { return (false, "infinite variance as expected, but failed: \(failedList)") }
             return (true, "infinite variance, as expected: the z-tests of mean and variance do not apply")
@@ -121,5 +183,3 @@ public struct Certifier: Sendable {
         s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
-
-import Foundation

@@ -57,8 +57,25 @@ public struct JSONReport: Codable, Sendable {
         public var nonFiniteTrials: Int
     }
 
+    public struct EstimatorEntry: Codable, Sendable {
+        public var name: String
+        /// Exact moments of one trial's estimate.
+        public var exactMean: JSONNumber
+        public var exactVariance: JSONNumber
+        /// exact_mean - E_p[f].
+        public var exactBias: JSONNumber
+        public var firstOrderBias: JSONNumber?
+        public var firstOrderVariance: JSONNumber?
+        public var exactMSE: JSONNumber
+        public var observedMean: JSONNumber
+        public var observedVariance: JSONNumber
+        public var method: String
+    }
+
     public struct Check: Codable, Sendable {
         public var name: String
+        /// The estimator the check is about; null for checks of the weights (ESS).
+        public var estimator: String?
         public var status: String
         public var observed: JSONNumber
         public var expected: JSONNumber
@@ -67,6 +84,26 @@ public struct JSONReport: Codable, Sendable {
         public var minDetectable: JSONNumber
         public var zAcceptance: [JSONNumber]?
         public var reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case name, estimator, status, observed, expected, tolerance, z, minDetectable, zAcceptance, reason
+        }
+
+        // `estimator` is always present (null for checks of the weights), so that
+        // every check has the same keys but `z_acceptance`.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(estimator, forKey: .estimator)
+            try c.encode(status, forKey: .status)
+            try c.encode(observed, forKey: .observed)
+            try c.encode(expected, forKey: .expected)
+            try c.encode(tolerance, forKey: .tolerance)
+            try c.encode(z, forKey: .z)
+            try c.encode(minDetectable, forKey: .minDetectable)
+            try c.encodeIfPresent(zAcceptance, forKey: .zAcceptance)
+            try c.encode(reason, forKey: .reason)
+        }
     }
 
     public struct ScenarioEntry: Codable, Sendable {
@@ -84,9 +121,28 @@ public struct JSONReport: Codable, Sendable {
         public var met: Bool
         public var verdict: String
         public var replay: String
+        public var sweepPoint: SweepPointEntry?
         public var exact: Exact
         public var observed: Observed
+        public var estimators: [EstimatorEntry]
         public var checks: [Check]
+    }
+
+    public struct SweepPointEntry: Codable, Sendable {
+        public var variable: String
+        public var value: Double
+    }
+
+    public struct SweepEntry: Codable, Sendable {
+        public var name: String
+        public var description: String
+        public var file: String?
+        public var variable: String
+        public var values: [Double]
+        public var met: Bool
+        /// Checks across points.
+        public var checks: [Check]
+        public var points: [ScenarioEntry]
     }
 
     public var schemaVersion: Int
@@ -96,6 +152,7 @@ public struct JSONReport: Codable, Sendable {
     public var zStar: Double
     public var power: Double
     public var scenarios: [ScenarioEntry]
+    public var sweeps: [SweepEntry]
 
     public init(_ report: CertificationReport) {
         schemaVersion = 1
@@ -105,6 +162,18 @@ public struct JSONReport: Codable, Sendable {
         zStar = report.thresholds.zStar
         power = report.thresholds.power
         scenarios = report.scenarios.map(Self.entry)
+        sweeps = report.sweeps.map { sw in
+            SweepEntry(name: sw.scenario.name, description: sw.scenario.summary, file: sw.scenario.file,
+                       variable: sw.scenario.sweep?.variable ?? "", values: sw.scenario.sweep?.values ?? [],
+                       met: sw.met, checks: sw.checks.map(Self.check), points: sw.points.map(Self.entry))
+        }
+    }
+
+    static func check(_ c: CheckResult) -> Check {
+        Check(name: c.name.rawValue, estimator: c.estimator, status: c.status.rawValue, observed: JSONNumber(c.observed),
+              expected: JSONNumber(c.expected), tolerance: JSONNumber(c.tolerance), z: JSONNumber(c.z),
+              minDetectable: JSONNumber(c.minDetectable), zAcceptance: c.zAcceptance?.map { JSONNumber($0) },
+              reason: c.reason)
     }
 
     static func entry(_ r: ScenarioReport) -> ScenarioEntry {
@@ -125,21 +194,27 @@ public struct JSONReport: Codable, Sendable {
             target: s.target.description, behavior: s.behavior.description, f: s.f.canonicalText,
             samples: s.samples, trials: s.trials, seed: r.seed, expect: s.expectation.canonicalText,
             regime: r.regime.rawValue, met: r.met, verdict: r.verdict, replay: r.replay,
+            sweepPoint: s.sweepPoint.map { SweepPointEntry(variable: $0.variable, value: $0.value) },
             exact: Exact(mean: JSONNumber(ref.mean), isMean: JSONNumber(ref.isMean), r2: JSONNumber(ref.r2),
                          rf2: JSONNumber(ref.y2), rf4: JSONNumber(ref.y4), essFraction: JSONNumber(ref.essFraction),
                          varianceN: JSONNumber(ref.varianceN), essMean: JSONNumber(ref.ess?.mean),
                          essSD: JSONNumber(ref.ess?.sd), essDeltaMethod: JSONNumber(ref.essDeltaMethod),
                          method: ref.method, notes: notes),
-            observed: Observed(meanEstimate: JSONNumber(r.statistics.estimates.mean),
-                               varianceEstimate: JSONNumber(r.statistics.estimates.variance),
+            observed: Observed(meanEstimate: JSONNumber(r.statistics.estimates[0].mean),
+                               varianceEstimate: JSONNumber(r.statistics.estimates[0].variance),
                                meanESSFraction: JSONNumber(r.statistics.essFraction.mean),
                                nonFiniteTrials: r.statistics.nonFiniteTrials),
-            checks: r.checks.map {
-                Check(name: $0.name.rawValue, status: $0.status.rawValue, observed: JSONNumber($0.observed),
-                      expected: JSONNumber($0.expected), tolerance: JSONNumber($0.tolerance), z: JSONNumber($0.z),
-                      minDetectable: JSONNumber($0.minDetectable), zAcceptance: $0.zAcceptance?.map { JSONNumber($0) },
-                      reason: $0.reason)
-            })
+            estimators: r.estimators.enumerated().map { i, name in
+                let t = ref.estimators[i]
+                let bias = t.mean.value.flatMap { m in ref.mean.value.map { m - $0 } }
+                let mse = bias.flatMap { b in t.variance.value.map { $0 + b * b } } ?? (t.variance.isInfinite ? .infinity : nil)
+                return EstimatorEntry(name: name, exactMean: JSONNumber(t.mean), exactVariance: JSONNumber(t.variance),
+                                      exactBias: JSONNumber(bias), firstOrderBias: t.firstOrderBias.map { JSONNumber($0) },
+                                      firstOrderVariance: t.firstOrderVariance.map { JSONNumber($0) }, exactMSE: JSONNumber(mse),
+                                      observedMean: JSONNumber(r.statistics.estimates[i].mean),
+                                      observedVariance: JSONNumber(r.statistics.estimates[i].variance), method: t.method)
+            },
+            checks: r.checks.map(check))
     }
 
     /// The report as JSON text: snake_case keys, sorted, pretty-printed.

@@ -1,16 +1,18 @@
 import ISProbability
 import ISScenario
 
-/// The certification of one scenario: its exact references, what simulation
-/// observed, each check, and whether the scenario's expectation was met.
+/// The certification of one scenario (or one point of a sweep): its exact
+/// references, what simulation observed, each check, and whether the scenario's
+/// expectation was met.
 public struct ScenarioReport: Sendable {
     public let scenario: Scenario
+    public let estimators: [String]
     public let seed: UInt64
     public let reference: ExactReference
     public let statistics: RunStatistics
     public let checks: [CheckResult]
     public let thresholds: Thresholds
-    /// How the variance of the estimator behaves, from the exact moments.
+    /// How the variance of the first estimator (ordinary IS by default) behaves.
     public let regime: Regime
     /// Whether the outcome is what the scenario declared (`expect = ...`).
     public let met: Bool
@@ -21,19 +23,34 @@ public struct ScenarioReport: Sendable {
 
     public enum Regime: String, Sendable, Codable {
         case finiteVariance = "finite_variance"
-        /// E_q[r^2 f^2] finite but E_q[r^4 f^4] infinite: mean check only.
+        /// Variance finite, fourth central moment infinite: mean check only.
         case unstableVariance = "unstable_variance"
         case infiniteVariance = "infinite_variance"
         case undetermined
     }
 
-    public func check(_ name: CheckName) -> CheckResult? { checks.first { $0.name == name } }
+    /// The first check of this kind, for the first estimator that has one.
+    public func check(_ name: CheckName, estimator: String? = nil) -> CheckResult? {
+        checks.first { $0.name == name && (estimator == nil || $0.estimator == estimator) }
+    }
+}
+
+/// A swept scenario: one report per point, and the checks across points.
+public struct SweepReport: Sendable {
+    public let scenario: Scenario
+    public let points: [ScenarioReport]
+    /// Checks across points (the 1/N decay of self-normalised IS's bias).
+    public let checks: [CheckResult]
+    public var met: Bool { points.allSatisfy(\.met) && !checks.contains { $0.status == .fail } }
 }
 
 /// The certification of a whole run.
 public struct CertificationReport: Sendable {
+    /// Unswept scenarios, in the order given.
     public let scenarios: [ScenarioReport]
+    /// Swept scenarios, in the order given.
+    public let sweeps: [SweepReport]
     public let thresholds: Thresholds
-    /// True when every scenario met its expectation.
-    public var passed: Bool { scenarios.allSatisfy(\.met) }
+    /// True when every scenario and every sweep met its expectation.
+    public var passed: Bool { scenarios.allSatisfy(\.met) && sweeps.allSatisfy(\.met) }
 }

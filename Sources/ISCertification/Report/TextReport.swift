@@ -34,13 +34,18 @@ public enum TextReport {
         if let f = ref.essFraction { exact += "   ESS/N (N -> inf) = \(g(f))" }
         if let e = ref.ess { exact += "   E[ESS/N] at this N = \(g(e.mean))" }
         out.append(exact)
-        out.append("  " + pad("check", 10) + pad("status", 16) + pad("observed", 14) + pad("expected", 14)
-                   + pad("tolerance", 12) + pad("z", 9) + "detects")
-        for c in r.checks {
-            out.append("  " + pad(c.name.rawValue, 10) + pad(c.status.rawValue, 16) + pad(g(c.observed), 14)
-                       + pad(g(c.expected), 14) + pad(g(c.tolerance, 3), 12) + pad(g(c.z, 3), 9) + g(c.minDetectable, 3))
-            if c.status != .pass { out.append("      \(c.reason)") }
+        if r.estimators.count > 1 || r.estimators.first != "is" {
+            out.append("  " + pad("estimator", 24) + pad("exact mean", 14) + pad("bias vs E_p[f]", 16) + pad("exact var", 14) + "exact MSE")
+            for (i, name) in r.estimators.enumerated() {
+                let t = ref.estimators[i]
+                let bias = t.mean.value.flatMap { m in ref.mean.value.map { m - $0 } }
+                let mse = bias.flatMap { b in t.variance.value.map { $0 + b * b } }
+                out.append("  " + pad(name, 24) + pad(moment(t.mean), 14) + pad(g(bias, 4), 16) + pad(moment(t.variance), 14)
+                           + (mse.map { g($0, 4) } ?? (t.variance.isInfinite ? "inf" : "-")))
+            }
         }
+        out.append(header)
+        out += r.checks.flatMap(row)
         if r.statistics.nonFiniteTrials > 0 {
             out.append("  warning: \(r.statistics.nonFiniteTrials) trials produced non-finite weights or values (first: trial \(r.statistics.firstNonFiniteTrial!))")
         }
@@ -48,16 +53,59 @@ public enum TextReport {
         return out.joined(separator: "\n")
     }
 
+    static let header = "  " + pad("check", 12) + pad("estimator", 24) + pad("status", 16) + pad("observed", 14)
+        + pad("expected", 14) + pad("tolerance", 12) + pad("z", 9) + "detects"
+
+    static func row(_ c: CheckResult) -> [String] {
+        var out = ["  " + pad(c.name.rawValue, 12) + pad(c.estimator ?? "-", 24) + pad(c.status.rawValue, 16)
+                   + pad(g(c.observed), 14) + pad(g(c.expected), 14) + pad(g(c.tolerance, 3), 12) + pad(g(c.z, 3), 9)
+                   + g(c.minDetectable, 3)]
+        if c.status != .pass { out.append("      \(c.reason)") }
+        return out
+    }
+
+    /// A sweep: the curves point by point (ESS/N observed, exact at this N, and
+    /// its N -> infinity limit; each estimator's observed and exact bias), then the
+    /// checks across points, then the details of any point not met.
+    public static func render(_ sw: SweepReport) -> String {
+        let s = sw.scenario
+        var out: [String] = []
+        out.append("\(sw.met ? "MET    " : "NOT MET") \(s.name): sweep over \(s.sweep?.variable ?? "?") (\(sw.points.count) points)")
+        out.append("  \(s.summary)")
+        if let file = s.file { out.append("  file: \(file)") }
+        let names = sw.points.first?.estimators ?? []
+        out.append("  " + pad(s.sweep?.variable ?? "value", 10) + pad("met", 5) + pad("ESS/N obs", 12) + pad("exact@N", 12)
+                   + pad("N -> inf", 11) + names.map { pad("bias[\($0)] obs / exact", 36) }.joined())
+        for p in sw.points {
+            let ess = p.reference.ess?.mean
+            var line = "  " + pad(g(p.scenario.sweepPoint?.value, 4), 10) + pad(p.met ? "yes" : "NO", 5)
+                + pad(g(p.statistics.essFraction.mean, 4), 12) + pad(g(ess, 4), 12) + pad(g(p.reference.essFraction, 4), 11)
+            for (i, _) in names.enumerated() {
+                let mu = p.reference.mean.value
+                let seen = mu.map { p.statistics.estimates[i].mean - $0 }
+                let exact = p.reference.estimators[i].mean.value.flatMap { m in mu.map { m - $0 } }
+                line += pad("\(g(seen, 3)) / \(g(exact, 3))", 36)
+            }
+            out.append(line)
+        }
+        if !sw.checks.isEmpty {
+            out.append(header)
+            out += sw.checks.flatMap(row)
+        }
+        for p in sw.points where !p.met { out.append(render(p)) }
+        return out.joined(separator: "\n")
+    }
+
     public static func summary(_ report: CertificationReport) -> String {
-        let met = report.scenarios.filter(\.met).count
+        let met = report.scenarios.filter(\.met).count + report.sweeps.filter(\.met).count
         let t = report.thresholds
-        let n = report.scenarios.count
-        return "\(n) scenario\(n == 1 ? "" : "s"): \(met) met, \(report.scenarios.count - met) not met "
+        let n = report.scenarios.count + report.sweeps.count
+        return "\(n) scenario\(n == 1 ? "" : "s"): \(met) met, \(n - met) not met "
             + "(family-wise false-alarm rate \(t.alpha) over \(t.checks) checks: |z| <= \(g(t.zStar, 4)); "
             + "'detects' is the shift found with probability \(g(t.power, 2)))"
     }
 
     public static func render(_ report: CertificationReport) -> String {
-        (report.scenarios.map(render) + [summary(report)]).joined(separator: "\n\n")
+        (report.scenarios.map(render) + report.sweeps.map(render) + [summary(report)]).joined(separator: "\n\n")
     }
 }

@@ -34,7 +34,7 @@ public struct Simulator: Sendable {
     public func seed(for scenario: Scenario) -> UInt64 { masterSeed ?? scenario.seed }
 
     /// Trials `range` of `scenario`, folded into one ``RunStatistics``.
-    public func run(_ scenario: Scenario, recipe: TrialRecipe = .importanceSampling,
+    public func run(_ scenario: Scenario, estimators: [any Estimator], drawFrom: DrawSource = .behavior,
                     trials range: Range<Int>? = nil) throws -> RunStatistics {
         let range = range ?? 0..<scenario.trials
         let firstBlock = range.lowerBound / Self.blockSize
@@ -49,7 +49,7 @@ public struct Simulator: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let runner: TrialRunner
             do {
-                runner = try TrialRunner(scenario: scenario, recipe: recipe, masterSeed: seed, algorithm: algorithm)
+                runner = try TrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom, masterSeed: seed, algorithm: algorithm)
             } catch {
                 failure.withLock { $0 = $0 ?? error }
                 return
@@ -60,20 +60,22 @@ public struct Simulator: Sendable {
                 let block = firstBlock + b
                 let lo = Swift.max(block * Self.blockSize, range.lowerBound)
                 let hi = Swift.min((block + 1) * Self.blockSize, range.upperBound)
-                var stats = RunStatistics()
+                var stats = RunStatistics(estimators: estimators.count)
                 for t in lo..<hi { stats.add(runner.run(trial: t), samples: scenario.samples) }
                 results.withLock { $0[b] = stats }
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
         return results.withLock { blocks in
-            blocks.reduce(into: RunStatistics()) { $0.merge($1!) }
+            blocks.reduce(into: RunStatistics(estimators: estimators.count)) { $0.merge($1!) }
         }
     }
 
     /// One trial alone, exactly as it runs inside a full run.
-    public func replay(_ scenario: Scenario, trial: Int, recipe: TrialRecipe = .importanceSampling) throws -> TrialSummary {
-        let runner = try TrialRunner(scenario: scenario, recipe: recipe, masterSeed: seed(for: scenario), algorithm: algorithm)
+    public func replay(_ scenario: Scenario, trial: Int, estimators: [any Estimator],
+                       drawFrom: DrawSource = .behavior) throws -> TrialSummary {
+        let runner = try TrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom,
+                                     masterSeed: seed(for: scenario), algorithm: algorithm)
         return runner.run(trial: trial)
     }
 }

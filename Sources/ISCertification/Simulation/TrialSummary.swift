@@ -2,13 +2,13 @@
 public struct TrialSummary: Sendable, Hashable, Codable {
     /// The trial's index in 0..<K.
     public var trial: Int
-    /// The ordinary IS estimate (1/N) sum r_i f_i.
-    public var estimate: Double
+    /// Each estimator's estimate, in the order the estimators were given.
+    public var estimates: [Double]
     /// sum r_i and sum r_i^2.
     public var sumR: Double
     public var sumR2: Double
-    /// Samples whose weight or weighted value was not a finite number (a weight
-    /// that overflowed, 0 * inf, f undefined at the draw).
+    /// Samples whose weight or value was not a finite number (a weight that
+    /// overflowed, f undefined at the draw).
     public var nonFinite: Int
 
     /// ESS / N = (sum r)^2 / (N sum r^2).
@@ -49,19 +49,57 @@ public struct RunningMoments: Sendable, Hashable, Codable {
     public var variance: Double { count > 1 ? m2 / Double(count - 1) : .nan }
 }
 
+/// Running means, variances and covariance of a pair (x, y), mergeable.
+public struct RunningCovariance: Sendable, Hashable, Codable {
+    public private(set) var x = RunningMoments()
+    public private(set) var y = RunningMoments()
+    public private(set) var comoment: Double = 0
+
+    public init() {}
+
+    public mutating func add(_ a: Double, _ b: Double) {
+        let dx = a - x.mean
+        x.add(a)
+        y.add(b)
+        comoment += dx * (b - y.mean)
+    }
+
+    public mutating func merge(_ other: RunningCovariance) {
+        guard other.x.count > 0 else { return }
+        guard x.count > 0 else { self = other; return }
+        let n = Double(x.count + other.x.count)
+        let dx = other.x.mean - x.mean, dy = other.y.mean - y.mean
+        comoment += other.comoment + dx * dy * Double(x.count) * Double(other.x.count) / n
+        x.merge(other.x)
+        y.merge(other.y)
+    }
+
+    public var covariance: Double { x.count > 1 ? comoment / Double(x.count - 1) : .nan }
+}
+
 /// The sufficient statistics of a run of trials: enough for every check, and
 /// independent of K in size.
 public struct RunStatistics: Sendable, Hashable, Codable {
-    public var estimates = RunningMoments()
+    /// One per estimator, in order.
+    public var estimates: [RunningMoments]
     public var essFraction = RunningMoments()
+    /// For the MSE comparison: per estimator, the pair (Z_0^2 - Z_e^2, Z_0 - Z_e)
+    /// against the first estimator Z_0 of the same trial.
+    public var pairedWithFirst: [RunningCovariance]
     /// Trials with at least one non-finite sample, and the first of them.
     public var nonFiniteTrials = 0
     public var firstNonFiniteTrial: Int?
 
-    public init() {}
+    public init(estimators: Int) {
+        estimates = Array(repeating: RunningMoments(), count: estimators)
+        pairedWithFirst = Array(repeating: RunningCovariance(), count: estimators)
+    }
 
     public mutating func add(_ s: TrialSummary, samples n: Int) {
-        estimates.add(s.estimate)
+        for (i, z) in s.estimates.enumerated() {
+            estimates[i].add(z)
+            pairedWithFirst[i].add(s.estimates[0] * s.estimates[0] - z * z, s.estimates[0] - z)
+        }
         essFraction.add(s.essFraction(samples: n))
         if s.nonFinite > 0 {
             nonFiniteTrials += 1
@@ -70,7 +108,10 @@ public struct RunStatistics: Sendable, Hashable, Codable {
     }
 
     public mutating func merge(_ other: RunStatistics) {
-        estimates.merge(other.estimates)
+        for i in estimates.indices {
+            estimates[i].merge(other.estimates[i])
+            pairedWithFirst[i].merge(other.pairedWithFirst[i])
+        }
         essFraction.merge(other.essFraction)
         nonFiniteTrials += other.nonFiniteTrials
         if firstNonFiniteTrial == nil { firstNonFiniteTrial = other.firstNonFiniteTrial }

@@ -1,0 +1,69 @@
+import ISScenario
+
+/// The draws of one trial, as an estimator sees them.
+public struct TrialDraws {
+    /// log r_i = log p(x_i) - log q(x_i). Always finite or -inf where p = 0.
+    public let logRatios: UnsafeBufferPointer<Double>
+    /// r_i = exp(log r_i): +inf where that overflows, so code that must stay
+    /// finite (a mask, a cap) should decide on `logRatios`.
+    public let ratios: UnsafeBufferPointer<Double>
+    /// f(x_i).
+    public let values: UnsafeBufferPointer<Double>
+
+    public var count: Int { values.count }
+}
+
+/// An estimator of E_p[f] from one trial's draws, certified against its own
+/// mathematical specification.
+///
+/// `estimate` is the implementation under test; `specification` is the
+/// mathematics it claims to implement, from which iscert computes the exact
+/// expectation, variance and higher moments of one trial's estimate. A
+/// certification then tests the implementation against that specification, and
+/// reports the specification's bias against E_p[f]. Plug in your own estimator by
+/// conforming to this protocol and passing it to ``Certifier/certify(_:estimators:thresholds:drawFrom:)``.
+public protocol Estimator: Sendable {
+    /// The name in reports, e.g. `truncated(cap: 2)`.
+    var name: String { get }
+    /// One trial's estimate.
+    func estimate(_ draws: TrialDraws) -> Double
+    /// What `estimate` computes, mathematically.
+    var specification: EstimatorSpecification { get }
+}
+
+/// The mathematical form of an estimator.
+public struct EstimatorSpecification: Sendable {
+    public enum Form: Sendable {
+        /// (1/N) sum h(log r_i, f_i): ordinary, truncated, masked and clipped IS.
+        case sampleMean(@Sendable (_ logRatio: Double, _ value: Double) -> Double)
+        /// sum u_i / sum v_i with v > 0: self-normalised IS is u = r (f - c),
+        /// v = r, shifted by c = `center` (the ratio's value does not depend on c;
+        /// its exact moments are computed about c, which keeps their digits).
+        case ratio(numerator: @Sendable (_ logRatio: Double, _ value: Double, _ center: Double) -> Double,
+                   denominator: @Sendable (_ logRatio: Double) -> Double)
+    }
+
+    public var form: Form
+    /// Ratio values where h changes abruptly (a cap, the edges of a band). Exact
+    /// quadrature splits where r crosses them.
+    public var ratioThresholds: [Double]
+    /// |h(r, f)| <= C (1 + r^growth) |f| with growth 0 (bounded weights) or 1.
+    public var ratioGrowth: Int
+    /// Whether the bound is attained, so that an infinite bound means an infinite moment.
+    public var growthIsTight: Bool
+    /// Whether the estimator claims to be unbiased for E_p[f] (ordinary IS). Its
+    /// mean check then compares with E_p[f], so that a support violation, where
+    /// the form's own expectation E_q[r f] differs from E_p[f], fails. Otherwise
+    /// the mean check compares with the form's own exact expectation and the bias
+    /// against E_p[f] is reported beside it.
+    public var claimsUnbiased: Bool
+
+    public init(form: Form, ratioThresholds: [Double] = [], ratioGrowth: Int, growthIsTight: Bool,
+                claimsUnbiased: Bool = false) {
+        self.form = form
+        self.ratioThresholds = ratioThresholds
+        self.ratioGrowth = ratioGrowth
+        self.growthIsTight = growthIsTight
+        self.claimsUnbiased = claimsUnbiased
+    }
+}

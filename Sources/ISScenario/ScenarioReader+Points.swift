@@ -1,0 +1,132 @@
+import ISProbability
+
+extension ScenarioReader {
+    /// The scenario, once ``read(_:)`` has found no problems: for a sweep,
+    /// every point is made and checked (distributions, estimator lists), and a
+    /// point that breaks a rule is reported at the templated value, naming
+    /// the sweep value. Nil, with ``diagnostics`` filled, if anything is wrong.
+    mutating func scenario(file: String) -> Scenario? {
+        guard diagnostics.isEmpty, let name, let summary, let target, let behavior, let f,
+              let samples = samples ?? (sweepsSamples ? 0 : nil) else {
+            return nil
+        }
+        let estimatorList = estimators ?? [.importanceSampling]
+        let mseList = mseBelowIS ?? []
+        if !mseList.isEmpty, !estimatorList.contains(where: { $0.keyword == "is" }), let key = seen[.mseBelowIS] {
+            diagnostics.append(source.diagnostic(at: key, "mse_below_is compares estimators with 'is', which is not "
+                + "in 'estimators'; expected 'is' in the estimators list"))
+        }
+        let sweep = sweepVariable.flatMap { variable in sweepValues.map { Sweep(variable: variable.text, values: $0) } }
+        var checker = PointChecker(source: source, variable: sweep?.variable)
+        var points: [Scenario] = []
+        for value in sweep?.values ?? [.nan] {
+            let madeTarget = checker.attempt("target", at: value, templated: target.mentionsParameter) {
+                () throws(PlacedError) in try target.instantiate(at: value)
+            }
+            let madeBehavior = checker.attempt("behavior", at: value, templated: behavior.mentionsParameter) {
+                () throws(PlacedError) in try behavior.instantiate(at: value)
+            }
+            let specs = checker.list(estimatorList, "estimators", at: value)
+            let claims = checker.list(mseList, "mse_below_is", at: value)
+            if let specs, let claims {
+                checker.checkClaims(mseList, claims, among: specs, at: value)
+            }
+            guard let madeTarget, let madeBehavior, let specs, let claims else { continue }
+            points.append(Scenario(name: name, summary: summary, target: madeTarget, behavior: madeBehavior,
+                                   f: f.formula(at: value), samples: sweep?.sweepsSamples == true ? Int(value) : samples,
+                                   trials: trials ?? Scenario.defaultTrials, seed: seed ?? Scenario.defaultSeed,
+                                   expectation: expectation ?? .pass, estimators: specs, mseBelowIS: claims, file: file))
+        }
+        diagnostics += checker.diagnostics
+        guard diagnostics.isEmpty, let first = points.first else { return nil }
+        guard let sweep else { return first }
+        func text(_ list: [EstimatorTemplate]) -> String? {
+            list.contains { $0.mentionsParameter } ? list.map(\.canonicalText).joined(separator: ", ") : nil
+        }
+        let templates = TemplateTexts(
+            target: target.mentionsParameter ? target.canonicalText : nil,
+            behavior: behavior.mentionsParameter ? behavior.canonicalText : nil,
+            f: f.mentionsParameter ? f.canonicalText : nil,
+            estimators: text(estimatorList), mseBelowIS: text(mseList))
+        return Scenario.assemble(sweep, points: points, templates: templates)
+    }
+}
+
+/// Makes the values of each sweep point, reporting the first failure of each
+/// field only (one diagnostic per problem, not one per point).
+private struct PointChecker {
+    let source: SourceText
+    /// The swept variable; nil for an unswept file.
+    let variable: String?
+    var diagnostics: [Diagnostic] = []
+    private var failed: Set<String> = []
+
+    init(source: SourceText, variable: String?) {
+        self.source = source
+        self.variable = variable
+    }
+
+    /// Reports `error` for `field` unless that field already failed; a
+    /// templated value's message names the sweep value.
+    mutating func report(_ field: String, _ error: PlacedError, at value: Double, templated: Bool) {
+        guard failed.insert(field).inserted else { return }
+        let prefix = templated ? variable.map { "at \($0) = \(canonicalNumber(value)): " } ?? "" : ""
+        diagnostics.append(source.diagnostic(at: error.token, prefix + error.message))
+    }
+
+    mutating func attempt<T>(_ field: String, at value: Double, templated: Bool,
+                             _ make: () throws(PlacedError) -> T) -> T? {
+        do {
+            return try make()
+        } catch {
+            report(field, error, at: value, templated: templated)
+            return nil
+        }
+    }
+
+    /// The estimators of a list at one point, each made and none repeated.
+    mutating func list(_ templates: [EstimatorTemplate], _ key: String, at value: Double) -> [EstimatorSpec]? {
+        var specs: [EstimatorSpec] = []
+        var firsts: [EstimatorSpec: EstimatorTemplate] = [:]
+        var complete = true
+        for (i, template) in templates.enumerated() {
+            guard let spec = attempt("\(key).\(i)", at: value, templated: template.mentionsParameter, {
+                () throws(PlacedError) in try template.instantiate(at: value)
+            }) else {
+                complete = false
+                continue
+            }
+            if let first = firsts[spec] {
+                let message = "estimator '\(spec.name)' given twice; first given at " + Self.place(first.token, from: template.token)
+                report("\(key).\(i).twice", PlacedError(token: template.token, message: message), at: value,
+                       templated: template.mentionsParameter || first.mentionsParameter)
+                complete = false
+                continue
+            }
+            firsts[spec] = template
+            specs.append(spec)
+        }
+        return complete ? specs : nil
+    }
+
+    /// Every claimed estimator is one of `specs` and is not `is` itself.
+    mutating func checkClaims(_ templates: [EstimatorTemplate], _ claims: [EstimatorSpec], among specs: [EstimatorSpec],
+                              at value: Double) {
+        for (i, (template, claim)) in zip(templates, claims).enumerated() {
+            if claim == .importanceSampling {
+                report("mse_below_is.\(i).is", PlacedError(token: template.token, message: "'is' cannot have a lower "
+                    + "MSE than itself; expected only the other estimators in mse_below_is"), at: value, templated: false)
+            } else if !specs.contains(claim) {
+                let listed = specs.map(\.name).joined(separator: ", ")
+                report("mse_below_is.\(i).listed", PlacedError(token: template.token, message: "estimator '\(claim.name)' "
+                    + "in mse_below_is is not in 'estimators' (\(listed)); expected one of those"),
+                       at: value, templated: template.mentionsParameter)
+            }
+        }
+    }
+
+    /// `column 5` on the same line, else `line 3, column 5`.
+    static func place(_ token: Token, from other: Token) -> String {
+        token.line == other.line ? "column \(token.column)" : "line \(token.line), column \(token.column)"
+    }
+}

@@ -1,0 +1,50 @@
+import ISProbability
+
+extension ScenarioReader {
+    /// Reads the value of one key into its field.
+    mutating func readValue(_ key: ScenarioKey, _ word: String, _ parser: inout Parser) throws(ParseFailure) {
+        switch key {
+        case .name:
+            let (value, token) = try parser.parseString(for: word)
+            guard Scenario.isValidName(value) else {
+                let bad = value.first { !Scenario.isValidName(String($0)) }
+                let found = bad.map { "contains \(Lexer.describe($0))" } ?? "is empty"
+                throw parser.failure(at: token, "name \(found); expected letters A-Z a-z, digits 0-9, '.', '_' and '-' only")
+            }
+            name = value
+        case .description:
+            let (value, token) = try parser.parseString(for: word)
+            guard !value.contains(where: \.isNewline) else {
+                throw parser.failure(at: token, "description must be one line; found a line break in it")
+            }
+            summary = value
+        case .target:
+            target = try parser.parseDistribution()
+        case .behavior:
+            behavior = try parser.parseDistribution()
+        case .f:
+            parser.firstX = nil
+            f = try parser.parseExpression().expression
+        case .samples:
+            samples = Int(try parser.parseInteger(for: word, in: Self.range(Scenario.samplesRange)))
+        case .trials:
+            trials = Int(try parser.parseInteger(for: word, in: Self.range(Scenario.trialsRange)))
+        case .seed:
+            seed = try parser.parseInteger(for: word, in: 0...UInt64.max)
+        case .expect:
+            expectation = try parser.parseExpectation()
+        case .estimators:
+            estimators = try parser.parseEstimatorList()
+        case .mseBelowIS:
+            mseBelowIS = try parser.parseEstimatorList()
+        case .sweep:
+            let variable = try parser.parseSweepVariable()
+            sweepVariable = variable
+            sweepValues = try parser.parseSweepValues(of: variable.text)
+        }
+    }
+
+    private static func range(_ range: ClosedRange<Int>) -> ClosedRange<UInt64> {
+        UInt64(range.lowerBound)...UInt64(range.upperBound)
+    }
+}
