@@ -60,3 +60,22 @@ extension Distribution {
 extension Double {
     fileprivate var clampedExp: Double { exp(Swift.min(self, 700)) }
 }
+
+extension Distribution {
+    /// The support as a union of disjoint closed intervals, in order: one interval
+    /// for a simple family; for a mixture, its components' supports merged, so that
+    /// a gap between components is a gap.
+    public var supportIntervals: [(lower: Double, upper: Double)] {
+        guard case let .mixture(components) = family else { return [support] }
+        let all = components.map(\.distribution.support).sorted { $0.lower < $1.lower }
+        var merged: [(lower: Double, upper: Double)] = []
+        for s in all {
+            if let last = merged.last, s.lower <= last.upper {
+                merged[merged.count - 1].upper = Swift.max(last.upper, s.upper)
+            } else {
+                merged.append(s)
+            }
+        }
+        return merged
+    }
+}

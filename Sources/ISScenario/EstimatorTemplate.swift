@@ -16,7 +16,7 @@ struct EstimatorTemplate {
     /// The word's token, where list-level errors point.
     let token: Token
     let arguments: [Argument]
-    /// The `)` of the parameter list; nil for `is` and `snis`.
+    /// The `)` of the parameter list; nil for estimators without parameters.
     let close: Token?
 
     /// The default list: `is`. Its token is never pointed at.

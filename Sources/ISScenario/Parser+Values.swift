@@ -60,49 +60,4 @@ extension Parser {
         groups.insert(String(digits), at: 0)
         return groups.joined(separator: "_")
     }
-
-    /// expectation := 'pass' | 'infinite_variance' | 'fail' '(' check (',' check)* ')'
-    mutating func parseExpectation() throws(ParseFailure) -> ExpectedOutcome {
-        let token = current
-        let forms = ["pass", "infinite_variance", "fail"]
-        let expected = "expected pass, infinite_variance or fail(check, ...) with checks mean, variance, ess"
-        guard let word = token.identifier else {
-            throw failure(at: token, "\(expected); found \(token.quoted)")
-        }
-        try advance()
-        switch word {
-        case "pass": return .pass
-        case "infinite_variance": return .infiniteVariance
-        case "fail": break
-        default:
-            throw failure(at: token, "unknown expectation '\(word)'; \(expected)"
-                + Spelling.suggestion(for: word, among: forms))
-        }
-        try expect(.leftParen, "'(' after 'fail', as in fail(mean, ess)")
-        var checks: [CheckName: Token] = [:]
-        let names = CheckName.allCases.map(\.rawValue)
-        if current.kind != .rightParen {
-            while true {
-                let checkToken = current
-                guard let name = checkToken.identifier, let check = CheckName(rawValue: name) else {
-                    let found = checkToken.identifier.map { "unknown check '\($0)'" } ?? "found \(checkToken.quoted)"
-                    throw failure(at: checkToken, "\(found); expected one of \(names.joined(separator: ", "))"
-                        + Spelling.suggestion(for: checkToken.identifier ?? "", among: names))
-                }
-                if let previous = checks[check] {
-                    throw failure(at: checkToken, "check '\(name)' given twice; first given at column \(previous.column)")
-                }
-                checks[check] = checkToken
-                try advance()
-                guard current.kind == .comma else { break }
-                try advance()
-            }
-        }
-        let close = current
-        try expectClosing(after: "a check")
-        guard !checks.isEmpty else {
-            throw failure(at: close, "fail needs at least one check; expected fail(\(names.joined(separator: ", "))) or a subset")
-        }
-        return .fail(Set(checks.keys))
-    }
 }

@@ -1,37 +1,5 @@
 import ISProbability
 
-/// One of the checks a certification runs, as named in `expect = fail(...)`.
-public enum CheckName: String, Sendable, Hashable, CaseIterable, Codable {
-    case mean, variance, ess
-    /// An estimator's claim to a lower mean squared error than ordinary IS.
-    case mse
-    /// Across a sweep over N: the 1/N decay of self-normalised IS's bias.
-    case biasSlope = "bias_slope"
-}
-
-/// What a scenario's author expects the certification to conclude.
-public enum ExpectedOutcome: Sendable, Hashable {
-    /// Every check passes.
-    case pass
-    /// The importance weights have infinite variance, so the estimator is not
-    /// certifiable and the verdict should say so.
-    case infiniteVariance
-    /// Exactly these checks fail (at least one).
-    case fail(Set<CheckName>)
-
-    /// `pass`, `infinite_variance` or `fail(mean, ess)` (checks in
-    /// ``CheckName/allCases`` order). `fail()` with no checks prints but does
-    /// not parse back.
-    public var canonicalText: String {
-        switch self {
-        case .pass: "pass"
-        case .infiniteVariance: "infinite_variance"
-        case let .fail(checks):
-            "fail(" + CheckName.allCases.filter(checks.contains).map(\.rawValue).joined(separator: ", ") + ")"
-        }
-    }
-}
-
 /// A certification scenario: estimate E_p[f(x)] by importance sampling with
 /// proposal q, `samples` draws per trial, `trials` independent trials.
 ///
@@ -62,7 +30,9 @@ public struct Scenario: Sendable, Hashable {
     public var trials: Int
     /// Seeds the random streams (together with `name`).
     public var seed: UInt64
-    /// The verdict the author expects.
+    /// The exact set of outcomes the author expects the certification to
+    /// observe; ``ExpectedOutcome/pass`` (nothing unusual) when a file does
+    /// not give `expect`.
     public var expectation: ExpectedOutcome
     /// The path it was read from (the `file` argument of the parser); nil
     /// when built in Swift. Setting it on a swept scenario sets it on every point.

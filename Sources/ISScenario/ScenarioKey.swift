@@ -37,7 +37,7 @@ enum ScenarioKey: String, CaseIterable {
         case .samples: "a whole number between 2 and 100_000_000"
         case .trials: "a whole number between 2 and 1_000_000_000"
         case .seed: "a whole number between 0 and 18_446_744_073_709_551_615"
-        case .expect: "pass, infinite_variance or fail(check, ...)"
+        case .expect: "pass, or outcomes such as infinite_variance, support_violation, khat_above_threshold, fail(check, ...)"
         case .estimators: "a list of estimators such as is, snis, truncated(cap: 2)"
         case .mseBelowIS: "a list of estimators from 'estimators', such as snis"
         case .sweep: "a sweep such as gap in [0, 0.5, 1] or gap from 0 to 3 step 0.25"

@@ -36,7 +36,12 @@ extension ScenarioReader {
         case .estimators:
             estimators = try parser.parseEstimatorList()
         case .mseBelowIS:
-            mseBelowIS = try parser.parseEstimatorList()
+            let list = try parser.parseEstimatorList()
+            if let kl = list.first(where: { EstimatorSpec.klKeywords.contains($0.keyword) }) {
+                throw parser.failure(at: kl.token, "'\(kl.keyword)' estimates KL(q || p), not E_p[f], so its MSE "
+                    + "cannot be compared with that of 'is'; expected only estimators of E_p[f] in mse_below_is")
+            }
+            mseBelowIS = list
         case .sweep:
             let variable = try parser.parseSweepVariable()
             sweepVariable = variable

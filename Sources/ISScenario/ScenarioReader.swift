@@ -111,7 +111,11 @@ struct ScenarioReader {
             throw parser.failure(at: equals, "missing value after '=' for '\(key.display)'; expected \(key.expected)")
         }
         try readValue(key, word, &parser)
-        try parser.expectEnd(after: "the value of '\(word)'", expected: key == .estimators || key == .mseBelowIS
-            ? "',' and another estimator, or the end of the line" : "the end of the line")
+        let expected = switch key {
+        case .estimators, .mseBelowIS: "',' and another estimator, or the end of the line"
+        case .expect: "',' and another outcome, or the end of the line"
+        default: "the end of the line"
+        }
+        try parser.expectEnd(after: "the value of '\(word)'", expected: expected)
     }
 }

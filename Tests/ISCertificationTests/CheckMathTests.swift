@@ -39,20 +39,32 @@ import Testing
     }
 
     /// Not applicable never counts as passed: a scenario with no passing check is
-    /// not met, and one whose variance is infinite cannot pass.
+    /// not met, and one whose variance is infinite cannot pass unless it says so.
+    /// The verdict is met exactly when the observed outcomes are the declared ones.
     @Test func notApplicableIsNeverAPass() {
+        func verdict(_ declared: ExpectedOutcome, _ regime: ScenarioReport.Regime, _ checks: [CheckResult],
+                     support: Bool = false, khat: Bool = false) -> (Bool, String) {
+            let seen = Certifier.observed(regime: regime, supportViolation: support, khatAbove: khat, checks: checks)
+            return Certifier.verdict(declared, observed: seen, regime: regime, checks: checks)
+        }
         let na = CheckResult.notApplicable(.init(check: .mean, estimator: "is"), "x")
-        let (met1, _) = Certifier.verdict(.pass, regime: .finiteVariance, checks: [na, na, na])
-        #expect(!met1)
+        #expect(!verdict(.pass, .finiteVariance, [na, na, na]).0)
         let pass = CheckResult(label: .init(check: .ess, estimator: nil), status: .pass, reason: "")
-        let (met2, why) = Certifier.verdict(.pass, regime: .infiniteVariance, checks: [na, na, pass])
+        let (met2, why) = verdict(.pass, .infiniteVariance, [na, na, pass])
         #expect(!met2)
         #expect(why.contains("infinite_variance"))
-        let (met3, _) = Certifier.verdict(.infiniteVariance, regime: .infiniteVariance, checks: [na, na, pass])
-        #expect(met3)
+        #expect(verdict(.infiniteVariance, .infiniteVariance, [na, na, pass]).0)
         let fail = CheckResult(label: .init(check: .mean, estimator: "is"), status: .fail, reason: "")
-        #expect(Certifier.verdict(.fail([.mean]), regime: .finiteVariance, checks: [fail, pass]).0)
-        #expect(!Certifier.verdict(.fail([.mean, .ess]), regime: .finiteVariance, checks: [fail, pass]).0)
+        #expect(verdict(.fail([.mean]), .finiteVariance, [fail, pass]).0)
+        #expect(!verdict(.fail([.mean, .ess]), .finiteVariance, [fail, pass]).0)
+        // Outcomes that happen must be declared, and declared ones must happen.
+        #expect(!verdict(.pass, .finiteVariance, [pass], support: true).0)
+        #expect(verdict(ExpectedOutcome(supportViolation: true), .finiteVariance, [pass], support: true).0)
+        #expect(!verdict(ExpectedOutcome(supportViolation: true), .finiteVariance, [pass]).0)
+        #expect(!verdict(.infiniteVariance, .infiniteVariance, [na, pass], khat: true).0)
+        #expect(verdict(ExpectedOutcome(infiniteVariance: true, khatAboveThreshold: true), .infiniteVariance, [na, pass], khat: true).0)
+        // Undetermined moments certify nothing, whatever was declared.
+        #expect(!verdict(.pass, .undetermined, [pass]).0)
     }
 
     /// Welford with Chan's merge equals a two-pass computation.

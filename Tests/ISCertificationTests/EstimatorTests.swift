@@ -106,3 +106,25 @@ import Testing
         #expect(abs(remainders[1] / remainders[0] - 0.5) < 0.1 && abs(remainders[2] / remainders[1] - 0.5) < 0.1, "\(remainders)")
     }
 }
+
+/// The MSE claim is decided exactly and fails when it is false: truncation at cap 2
+/// has a larger MSE than ordinary IS for f = x^2 at gap 1 (bias -1.006).
+@Suite struct MSEClaimTests {
+    @Test func aFalseClaimFails() throws {
+        var s = Fixture.gaussianGap(1, trials: 200)
+        s.estimators = [.importanceSampling, .truncated(cap: 2)]
+        s.mseBelowIS = [.truncated(cap: 2)]
+        let report = try Certifier(simulator: Simulator(jobs: 2)).certify(s, thresholds: Thresholds(checks: 7))
+        let check = try #require(report.check(.mse))
+        #expect(check.status == .fail, "\(check)")
+        #expect(!report.met)
+    }
+
+    @Test func aTrueClaimPasses() throws {
+        var s = Fixture.scenario("mse-true", p: Fixture.normal(0, 1), q: Fixture.normal(0.3, 0.9), f: "x^2", trials: 200)
+        s.estimators = [.importanceSampling, .truncated(cap: 3)]
+        s.mseBelowIS = [.truncated(cap: 3)]
+        let report = try Certifier(simulator: Simulator(jobs: 2)).certify(s, thresholds: Thresholds(checks: 7))
+        #expect(report.check(.mse)?.status == .pass)
+    }
+}

@@ -67,6 +67,11 @@ struct CanonicalTextTests {
                                                (0.2, try .exponential(rate: 1.5))]),
                          behavior: try .laplace(loc: 0, scale: 4), f: .call(.log, [1 + .x * .x]), samples: 1000,
                          expectation: .fail([.variance])),
+                Scenario(name: "psis-kl", summary: "every outcome at once", target: try .studentT(df: 1.5, loc: 0, scale: 1),
+                         behavior: try .normal(mean: 0, sd: 1), f: .x, samples: 500,
+                         expectation: ExpectedOutcome(infiniteVariance: true, supportViolation: true, khatAboveThreshold: true,
+                                                      failing: [.khat, .mse]),
+                         estimators: [.importanceSampling, .paretoSmoothed, .klK1, .klK2, .klK3], mseBelowIS: [.paretoSmoothed]),
             ]
         } catch {
             return []
@@ -74,7 +79,7 @@ struct CanonicalTextTests {
     }()
 
     @Test func builtScenariosRoundTrip() throws {
-        #expect(Self.builtScenarios.count == 4)
+        #expect(Self.builtScenarios.count == 5)
         for scenario in Self.builtScenarios {
             let text = scenario.canonicalText
             var parsed = try ScenarioParser.parse(text, file: "built")
@@ -99,6 +104,12 @@ struct CanonicalTextTests {
 
         """)
         #expect(ExpectedOutcome.fail([.ess, .mean, .variance]).canonicalText == "fail(mean, variance, ess)")
+        #expect(Self.builtScenarios.last?.canonicalText.hasSuffix("""
+        expect       = infinite_variance, support_violation, khat_above_threshold, fail(mse, khat)
+        estimators   = is, psis, kl_k1, kl_k2, kl_k3
+        mse_below_is = psis
+
+        """) == true)
     }
 
     @Test func parsedExampleRoundTrips() throws {
@@ -107,10 +118,11 @@ struct CanonicalTextTests {
         #expect(again == scenario)
     }
 
-    /// Every scenario file shipped in Scenarios/ (if any yet) round-trips.
+    /// Every scenario file shipped in Scenarios/ round-trips.
     @Test func shippedScenariosRoundTrip() throws {
         let directory = shippedScenariosDirectory()
         let files = (try? ScenarioParser.scenarioFiles(in: directory)) ?? []
+        #expect(!files.isEmpty, "no scenario files found in \(directory)")
         for path in files {
             let scenario = try ScenarioParser.load(path: path)
             let again = try ScenarioParser.parse(scenario.canonicalText, file: path)

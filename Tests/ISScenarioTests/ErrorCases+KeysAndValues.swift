@@ -1,7 +1,8 @@
 @testable import ISScenario
 
 extension ErrorCase {
-    /// Errors in keys, strings, whole numbers, expectations and characters.
+    /// Errors in keys, strings, whole numbers and characters (expectations
+    /// are in ``expectations``).
     static let keysAndValues: [ErrorCase] = [
         ErrorCase("duplicate key", baseText(appending: ["samples = 200"]), 7, 1,
                   "duplicate key 'samples'", "first given on line 6"),
@@ -39,11 +40,6 @@ extension ErrorCase {
                   "between 0 and 18_446_744_073_709_551_615"),
         ErrorCase("seed absurdly long", baseText(appending: ["seed = " + String(repeating: "9", count: 5000)]), 7, 8,
                   "'seed' must be between"),
-        ErrorCase("unknown expectation", baseText(appending: ["expect = passs"]), 7, 10,
-                  "unknown expectation 'passs'", "did you mean 'pass'?"),
-        ErrorCase("fail without checks", baseText(appending: ["expect = fail()"]), 7, 15, "fail needs at least one check"),
-        ErrorCase("unknown check", baseText(appending: ["expect = fail(mean, speed)"]), 7, 21, "unknown check 'speed'"),
-        ErrorCase("repeated check", baseText(appending: ["expect = fail(ess, ess)"]), 7, 20, "check 'ess' given twice"),
         ErrorCase("chained comparison", baseText(replacing: 5, with: "f(x) = 0 < x < 1"), 5, 14, "comparisons do not chain"),
         ErrorCase("empty parentheses", baseText(replacing: 5, with: "f(x) = ()"), 5, 9, "expected an expression inside '()'"),
         ErrorCase("missing operand", baseText(replacing: 5, with: "f(x) = x +"), 5, 11, "found end of line"),

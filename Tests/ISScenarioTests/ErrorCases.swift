@@ -25,7 +25,7 @@ extension ErrorCase {
     /// Every error the parser must report, each in an otherwise valid file
     /// (see ``baseText(replacing:with:appending:)`` for the line numbers):
     /// distributions and expressions here, the rest in ``keysAndValues``,
-    /// ``estimators`` and ``sweeps``.
+    /// ``expectations``, ``estimators`` and ``sweeps``.
     static let all: [ErrorCase] = [
         ErrorCase("unknown key", baseText(appending: ["colour = 3"]), 7, 1,
                   "unknown key 'colour'", "expected one of name, description"),
@@ -86,5 +86,5 @@ extension ErrorCase {
         ErrorCase("x in a mixture weight",
                   baseText(replacing: 3, with: "target = mixture((x + 1) * normal(mean: 0, sd: 1))"), 3, 19,
                   "mixture weight must be a constant"),
-    ] + keysAndValues + estimators + sweeps
+    ] + keysAndValues + expectations + estimators + sweeps
 }

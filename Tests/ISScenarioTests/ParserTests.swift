@@ -124,6 +124,10 @@ struct ParserTests {
         ("expect = infinite_variance", .infiniteVariance),
         ("expect = fail(ess)", .fail([.ess])),
         ("expect = fail(mean, variance, ess)", .fail([.mean, .variance, .ess])),
+        ("expect = support_violation", ExpectedOutcome(supportViolation: true)),
+        ("expect = khat_above_threshold", ExpectedOutcome(khatAboveThreshold: true)),
+        ("expect = infinite_variance, khat_above_threshold", ExpectedOutcome(infiniteVariance: true, khatAboveThreshold: true)),
+        ("expect = support_violation, fail(mean)", ExpectedOutcome(supportViolation: true, failing: [.mean])),
     ])
     func parsesExpectations(_ line: String, _ expected: ExpectedOutcome) throws {
         let scenario = try ScenarioParser.parse(baseText(appending: [line]), file: "t")

@@ -41,7 +41,9 @@ struct RobustnessTests {
         let pieces = ["name", "description", "target", "behavior", "f(x)", "samples", "trials", "seed", "expect", "=",
                       "(", ")", ",", ":", "*", "^", "-", "+", "/", "<", "==", "x", "1", "1.5", "1e", "\"s", "\"ok\"",
                       "normal", "mixture", "mean", "sd", "#", "\n", " ", "\t", "@", "é", "\\", "fail", "pass", "min",
-                      "exp", "0.5", "4_000", "1__0", ".", "!=", "\r\n"]
+                      "exp", "0.5", "4_000", "1__0", ".", "!=", "\r\n",
+                      "infinite_variance", "support_violation", "khat_above_threshold", "khat", "estimators", "psis",
+                      "kl_k1", "mse_below_is"]
         var random = SeededGenerator(seed: 11)
         for _ in 0..<2000 {
             let count = Int.random(in: 0...40, using: &random)

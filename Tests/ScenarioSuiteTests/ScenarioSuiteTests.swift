@@ -47,7 +47,7 @@ import Testing
     func scenario(_ file: File) throws {
         let scenario = try #require(file.scenario, "\(file.error ?? "unreadable")")
         let expectedToFail: Set<CheckName>
-        if case let .fail(names) = scenario.expectation { expectedToFail = names } else { expectedToFail = [] }
+        expectedToFail = scenario.expectation.failing
         let reports: [ScenarioReport]
         var sweepChecks: [CheckResult] = []
         if scenario.sweep != nil {

@@ -28,9 +28,10 @@ public struct Thresholds: Sendable, Hashable, Codable {
     }
 
     public static let defaultAlpha = 0.01
-    /// The checks each scenario plans (mean, variance, ESS), applicable or not:
+    /// The checks each scenario plans with ordinary IS alone (mean, variance, ESS,
+    /// k-hat), applicable or not:
     /// counting them all keeps the threshold independent of the exact analysis.
-    public static let checksPerScenario = 3
+    public static let checksPerScenario = 4
 
     /// The smallest shift of a statistic with standard error `se` that a check
     /// detects with probability `power`: (z* + z_beta) se.

@@ -41,6 +41,18 @@ public struct EstimatorSpecification: Sendable {
         /// its exact moments are computed about c, which keeps their digits).
         case ratio(numerator: @Sendable (_ logRatio: Double, _ value: Double, _ center: Double) -> Double,
                    denominator: @Sendable (_ logRatio: Double) -> Double)
+        /// No form iscert can compute exact moments for (Pareto-smoothed IS, whose
+        /// weights depend on the order statistics of the whole trial). Its checks
+        /// do not apply; its observed bias is reported.
+        case none(reason: String)
+    }
+
+    /// What the estimator estimates.
+    public enum Estimand: Sendable, Hashable {
+        /// E_p[f].
+        case targetMean
+        /// KL(q || p) = E_q[-log r]: the divergence RL frameworks log (k1, k2, k3).
+        case klBehaviorToTarget
     }
 
     public var form: Form
@@ -57,13 +69,21 @@ public struct EstimatorSpecification: Sendable {
     /// the mean check compares with the form's own exact expectation and the bias
     /// against E_p[f] is reported beside it.
     public var claimsUnbiased: Bool
+    /// What the estimator estimates; `claimsUnbiased` refers to it.
+    public var estimand: Estimand
+    /// Decide the finiteness of the per-sample term's moments from the integrand
+    /// itself (the numerical tail test at every end), for terms that do not follow
+    /// |h| <= C (1 + r^growth) |f|, like -log r.
+    public var finitenessFromIntegrand: Bool
 
     public init(form: Form, ratioThresholds: [Double] = [], ratioGrowth: Int, growthIsTight: Bool,
-                claimsUnbiased: Bool = false) {
+                claimsUnbiased: Bool = false, estimand: Estimand = .targetMean, finitenessFromIntegrand: Bool = false) {
         self.form = form
         self.ratioThresholds = ratioThresholds
         self.ratioGrowth = ratioGrowth
         self.growthIsTight = growthIsTight
         self.claimsUnbiased = claimsUnbiased
+        self.estimand = estimand
+        self.finitenessFromIntegrand = finitenessFromIntegrand
     }
 }

@@ -36,6 +36,31 @@ public struct ExactReference: Sendable {
     public let samples: Int
     /// The exact moments of one trial's estimate, per estimator, in the order given.
     public let estimators: [TrialMoments]
+    /// KL(q || p) = E_q[-log r], KL(p || q) = E_p[log r] = E_q[r log r], and the
+    /// chi-square divergence E_q[r^2] - 1.
+    public let klBehaviorToTarget: Moment
+    public let klTargetToBehavior: Moment
+    public var chiSquare: Moment {
+        if case let .finite(v, e) = r2 { return .finite(v - 1, error: e) }
+        return r2
+    }
+    /// The exact tail index k of r under q (0 when every moment is finite).
+    public let tailIndex: Moment
+    /// Where q cannot reach p f.
+    public let support: SupportAnalysis
+
+    /// The value an estimator's estimand takes here.
+    public func estimand(_ e: EstimatorSpecification.Estimand) -> Moment {
+        switch e {
+        case .targetMean: return mean
+        case .klBehaviorToTarget: return klBehaviorToTarget
+        }
+    }
+
+    /// The support violations: regions of positive p |f| mass that q never draws from.
+    public var supportViolations: [SupportAnalysis.Region] {
+        support.violations(scale: abs(mean.value ?? 1) + 1)
+    }
 
     /// The population ESS fraction, the limit of (sum r)^2 / (N sum r^2):
     /// E_q[r]^2 / E_q[r^2], which is 1 / (1 + Var_q r) when E_q[r] = 1 (q covers p);
@@ -152,6 +177,12 @@ public struct ExactReference: Sendable {
             ess = nil
             essFailure = "the exact ESS integral did not converge (value \(e.mean), error estimate \(e.error))"
         }
+        let divergence = EstimatorSpecification(form: .sampleMean { lr, _ in -lr }, ratioGrowth: 0, growthIsTight: false,
+                                                finitenessFromIntegrand: true)
+        klBehaviorToTarget = integrator.sampleMoment({ lr, _ in -lr }, center: 0, power: 1, specification: divergence, extraBreakpoints: [])
+        klTargetToBehavior = integrator.klTargetToBehavior()
+        tailIndex = TailIndex.exact(integrator)
+        support = SupportAnalysis(integrator: integrator)
         // Ordinary IS from the moments of Y already at hand (closed forms where they
         // exist); every other estimator from its own specification.
         let isMoments = TrialMoments.sampleMean(mean: isMean, central: Self.central(mean: isMean, raw: [y2, y3, y4, y5, y6]),

@@ -43,7 +43,20 @@ struct LaplaceMoments {
         func transforms(_ t: Double) -> (logPhi: Double, g: [Double]) {
             var g = [Double](repeating: 0, count: maxM + 1)
             var oneMinusPhi = 0.0
+            // Unsafe buffers: this loop runs for every node at every outer t, and
+            // Array subscripts would check bounds on each access in debug builds.
+            lqw.withUnsafeBufferPointer { lqw in
+            logAbsU.withUnsafeBufferPointer { logAbsU in
+            signU.withUnsafeBufferPointer { signU in
+            v.withUnsafeBufferPointer { v in
+            absU.withUnsafeBufferPointer { absU in
+            qw.withUnsafeBufferPointer { qw in
+            g.withUnsafeMutableBufferPointer { g in
             for j in 0..<lqw.count {
+                // v beyond 1e100: t v > 1e89 at the smallest outer t (~1e-11), so
+                // e^(-tv) is exactly 0 in double precision. The node adds its whole
+                // mass to 1 - phi and nothing to any g_k, even where u overflowed.
+                if v[j] > 1e100 { oneMinusPhi += qw[j]; continue }
                 let tv = t * v[j]
                 // 1 - phi directly, so that log phi keeps its digits when t is small.
                 oneMinusPhi -= qw[j] * expm1(-tv)
@@ -51,8 +64,10 @@ struct LaplaceMoments {
                 // u^k e^(-tv) q w from one exponential and k - 1 products; where that
                 // base underflows, or |u| overflows, each power in log space instead,
                 // so that nothing becomes inf * 0.
-                let base = exp(lqw[j] + logAbsU[j] - tv)
-                if base > 1e-290 && absU[j].isFinite {
+                let logBase = lqw[j] + logAbsU[j] - tv
+                let base = exp(logBase)
+                // The product path only where no power can overflow or underflow.
+                if base > 1e-290 && absU[j].isFinite && logBase + Double(maxM - 1) * logAbsU[j] < 700 {
                     var term = signU[j] * base
                     for k in 1...maxM {
                         g[k] += term
@@ -66,13 +81,17 @@ struct LaplaceMoments {
                     }
                 }
             }
+            }}}}}}}
             return (log1p(-Swift.min(oneMinusPhi, 1)), g)
         }
         // E[A^m e^(-tB)] for m = 0...maxM at t.
         func powerSeries(_ t: Double) -> [Double] {
             let (logPhi, g) = transforms(t)
             let phi = exp(logPhi)
-            guard phi > 0 else { return [Double](repeating: 0, count: maxM + 1) }
+            // Where phi^N < e^-700 the integrand is that factor times a series of
+            // moderate size (g_k / phi is a tilted moment of u): negligible. Stopping
+            // here also keeps g_k / phi from overflowing into inf * 0.
+            guard phi > 0, Double(n) * logPhi > -700 else { return [Double](repeating: 0, count: maxM + 1) }
             var a = [Double](repeating: 0, count: maxM + 1), factorial = 1.0
             for k in 1...maxM { factorial *= Double(k); a[k] = g[k] / (factorial * phi) }
             var b = [Double](repeating: 0, count: maxM + 1)
@@ -95,7 +114,7 @@ struct LaplaceMoments {
         }
         // The natural unit of t: 1 / (N E_q[v e^(-v/N)]).
         var typical = 0.0
-        for j in 0..<lqw.count { typical += exp(lqw[j] + logV[j] - exp(logV[j]) / N) }
+        for j in 0..<lqw.count where v[j].isFinite { typical += exp(lqw[j] + logV[j] - v[j] / N) }
         let unit = 1 / (N * Swift.max(typical, 1e-300))
         func integrate(points: Int) -> [Double] {
             var sums = [Double](repeating: 0, count: orders.count)
@@ -114,8 +133,8 @@ struct LaplaceMoments {
             }
             return sums
         }
-        let fine = integrate(points: 24)
-        let coarse = integrate(points: 12)
+        let fine = integrate(points: 16)
+        let coarse = integrate(points: 8)
         return zip(fine, coarse).map { (value: $0, error: abs($0 - $1)) }
     }
 }

@@ -99,12 +99,14 @@ struct MomentIntegrator {
         }
     }
 
-    /// When no symbolic bound exists: watch log(t * integrand) along t = 10^(j/2).
+    /// When no symbolic bound exists: watch log(t * integrand) along t = 10^(j/8).
     /// Steadily falling far below zero means convergent; rising or level, divergent.
     func numericalTailTest(point c: Double, side: Side, logIntegrand: (Double) -> Double) -> Moment? {
         var values: [Double] = []
-        for j in 2...300 {
-            let t = pow(10, Double(j) / 2)
+        // t = 10^(j/8): fine enough that an integrand which overflows by x = 10^3
+        // (exp(log r) for shifted Gaussians) still gives a dozen points first.
+        for j in 8...2400 {
+            let t = pow(10, Double(j) / 8)
             let x: Double
             if c.isFinite {
                 x = c + (side == .above ? 1 : -1) / t
@@ -112,7 +114,11 @@ struct MomentIntegrator {
             } else {
                 x = c > 0 ? t : -t
             }
-            let g = logIntegrand(x) + (c.isFinite ? -log(t) : log(t))
+            let li = logIntegrand(x)
+            // The integrand has reached exactly zero (q's density underflowed): beyond
+            // every power of t, so convergent.
+            if li == -.infinity && !values.isEmpty { return nil }
+            let g = li + (c.isFinite ? -log(t) : log(t))
             if g.isNaN || g == .infinity { break }
             values.append(g)
         }
@@ -122,7 +128,7 @@ struct MomentIntegrator {
         }
         let falling = zip(tail, tail.dropFirst()).allSatisfy { $1 < $0 }
         if falling && tail.last! < -40 { return nil }
-        let rising = zip(tail, tail.dropFirst()).allSatisfy { $1 >= $0 }
+        let rising = zip(tail, tail.dropFirst()).allSatisfy { $1 > $0 }
         if rising || tail.last! > -1 {
             return .infinite(reason: "numerically, t times the integrand does not decay as \(Self.describe(c, side))")
         }
@@ -198,14 +204,24 @@ extension MomentIntegrator {
     /// where that bound is infinite but not attained, from the integrand itself.
     func sampleMoment(_ h: @escaping @Sendable (Double, Double) -> Double, center: Double, power k: Int,
                       specification spec: EstimatorSpecification, extraBreakpoints: [Double]) -> Moment {
-        let bound = finiteness(a: Double(spec.ratioGrowth) * Double(k), b: k, region: .behavior)
-            ?? finiteness(a: 0, b: k, region: .behavior)
+        func logIntegrand(_ x: Double) -> Double {
+            let lq = logQ(x)
+            return lq + Double(k) * log(abs(h(logP(x) - lq, self.f.evaluate(at: x)) - center))
+        }
+        if spec.finitenessFromIntegrand {
+            var ends: [(Double, Side)] = [(.infinity, .below), (-.infinity, .above)]
+            for c in criticalPoints { ends += [(c, .below), (c, .above)] }
+            for (c, side) in ends where behavior.logDensityAsymptotic(at: c, from: side) != nil {
+                if let verdict = numericalTailTest(point: c, side: side, logIntegrand: logIntegrand) { return verdict }
+            }
+        }
+        let bound = spec.finitenessFromIntegrand ? nil
+            : (finiteness(a: Double(spec.ratioGrowth) * Double(k), b: k, region: .behavior)
+               ?? finiteness(a: 0, b: k, region: .behavior))
         if case .infinite = bound, !spec.growthIsTight {
             // The bound diverges; the estimator may not (a clip on the side where r is large).
             for end in [(Double.infinity, Side.below), (-Double.infinity, Side.above)] {
-                if let verdict = numericalTailTest(point: end.0, side: end.1, logIntegrand: { x in
-                    self.logQ(x) + Double(k) * log(abs(h(self.logP(x) - self.logQ(x), self.f.evaluate(at: x)) - center))
-                }) { return verdict }
+                if let verdict = numericalTailTest(point: end.0, side: end.1, logIntegrand: logIntegrand) { return verdict }
             }
         } else if let bound {
             return bound
@@ -221,6 +237,8 @@ extension MomentIntegrator {
                     if lq < -745 { return 0 }
                     let v = h(self.logP(x) - lq, f.evaluate(at: x)) - center
                     if v == 0 { return 0 }
+                    // p = 0 inside q's support makes -log r infinite there.
+                    if !v.isFinite { return .nan }
                     let term = exp(lq + Double(k) * log(abs(v)))
                     return (v < 0 && k % 2 == 1) ? -term : term
                 }, from: s.lower, to: s.upper, breakpoints: points, relativeTolerance: tolerance)
@@ -230,5 +248,36 @@ extension MomentIntegrator {
             }
         }
         return .undetermined(reason: lastError.map { "\($0)" } ?? "quadrature failed")
+    }
+}
+
+extension MomentIntegrator {
+    /// KL(p || q) = E_p[log r], integrated under p in log space (log p + log |log r|),
+    /// so that r itself, which overflows where q is much narrower than p, is never formed.
+    /// Infinite when p puts mass where q has none.
+    func klTargetToBehavior() -> Moment {
+        let s = target.support
+        var ends: [(Double, Side)] = [(.infinity, .below), (-.infinity, .above)]
+        for c in criticalPoints { ends += [(c, .below), (c, .above)] }
+        for (c, side) in ends where target.logDensityAsymptotic(at: c, from: side) != nil {
+            if behavior.logDensityAsymptotic(at: c, from: side) == nil {
+                return .infinite(reason: "p has mass where q has none (\(Self.describe(c, side)))")
+            }
+            if let verdict = numericalTailTest(point: c, side: side, logIntegrand: { x in
+                let lp = self.logP(x)
+                return lp + log(abs(lp - self.logQ(x)))
+            }) { return verdict }
+        }
+        do {
+            let r = try Quadrature.integrate({ x in
+                let lp = self.logP(x)
+                if lp < -745 { return 0 }
+                let lr = lp - self.logQ(x)
+                return lr.isFinite ? exp(lp) * lr : .nan
+            }, from: s.lower, to: s.upper, breakpoints: breakpoints, relativeTolerance: 1e-10)
+            return .finite(r.value, error: r.absoluteError)
+        } catch {
+            return .undetermined(reason: "\(error)")
+        }
     }
 }

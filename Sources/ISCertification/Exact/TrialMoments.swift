@@ -79,6 +79,9 @@ extension MomentIntegrator {
             let c = (2...6).map { sampleMoment(h, center: mean, power: $0, specification: spec, extraBreakpoints: extra) }
             return .sampleMean(mean: m, central: c, samples: n,
                                method: "GSL adaptive quadrature of the per-sample term, in log space")
+        case let .none(reason):
+            let m = Moment.undetermined(reason: reason)
+            return TrialMoments(mean: m, variance: m, central3: m, central4: m, central6: m, method: "none")
         case let .ratio(u, v):
             // Z = sum u / sum v is a weighted mean of f, so its k-th moment is finite
             // when E_q[|f|^k] is; where that is infinite, the verdict stands in.

@@ -26,11 +26,11 @@ public struct Certifier: Sendable {
     }
 
     /// The checks a scenario plans, applicable or not: per point, a mean and a
-    /// variance check per estimator, one ESS check and one per MSE claim; per sweep
+    /// variance check per estimator, one ESS and one k-hat check, one per MSE claim; per sweep
     /// over N, one slope check per self-normalised estimator. Counting them all
     /// keeps the threshold independent of the exact analysis.
     public static func plannedChecks(_ s: Scenario) -> Int {
-        let perPoint = 2 * s.estimators.count + 1 + s.mseBelowIS.count
+        let perPoint = 2 * s.estimators.count + 2 + s.mseBelowIS.count
         let slope = s.sweep?.variable == "samples" ? s.estimators.filter { $0 == .selfNormalized }.count : 0
         return s.points.count * perPoint + slope
     }
@@ -99,13 +99,25 @@ public struct Certifier: Sendable {
             notes.append("\(stats.nonFiniteTrials) trials had non-finite weights or values (first: trial \(stats.firstNonFiniteTrial!))")
         }
         var checks: [CheckResult] = []
+        let violations = reference.supportViolations
         for (i, e) in estimators.enumerated() {
             let t = reference.estimators[i]
-            checks.append(Checks.mean(e.name, t, claimsUnbiased: e.specification.claimsUnbiased, targetMean: reference.mean,
-                                      stats.estimates[i], trials: s.trials, thresholds: thresholds, notes: notes))
+            let spec = e.specification
+            let estimandName = spec.estimand == .targetMean ? "E_p[f]" : "KL(q || p)"
+            if spec.claimsUnbiased, spec.estimand == .targetMean, !violations.isEmpty {
+                // IS's unbiasedness presumes q covers p f: the claim is void, not failed.
+                checks.append(.notApplicable(.init(check: .mean, estimator: e.name),
+                    "support violation: q never draws from " + violations.map(Self.describe).joined(separator: ", ")
+                    + ", so the estimator cannot be unbiased for E_p[f]; it converges to E_q[r f] = \(Checks.describe(reference.isMean))"))
+            } else {
+                checks.append(Checks.mean(e.name, t, claimsUnbiased: spec.claimsUnbiased,
+                                          targetMean: reference.estimand(spec.estimand), estimandName: estimandName,
+                                          stats.estimates[i], trials: s.trials, thresholds: thresholds, notes: notes))
+            }
             checks.append(Checks.variance(e.name, t, stats.estimates[i], trials: s.trials, thresholds: thresholds))
         }
         checks.append(Checks.ess(reference, stats, trials: s.trials, thresholds: thresholds))
+        checks.append(Checks.khat(reference, stats, samples: s.samples, trials: s.trials, thresholds: thresholds))
         if custom == nil, specs.first == .importanceSampling {
             for claim in s.mseBelowIS {
                 guard let i = specs.firstIndex(of: claim) else { continue }
@@ -115,12 +127,18 @@ public struct Certifier: Sendable {
             }
         }
         let regime = Self.regime(reference.estimators.first)
-        let (met, verdict) = Self.verdict(s.expectation, regime: regime, checks: checks)
+        let khatAbove = (reference.tailIndex.value ?? 0) >= TailIndex.threshold(samples: s.samples)
+        let observed = Self.observed(regime: regime, supportViolation: !violations.isEmpty, khatAbove: khatAbove, checks: checks)
+        let (met, verdict) = Self.verdict(s.expectation, observed: observed, regime: regime, checks: checks)
         return ScenarioReport(scenario: s, estimators: estimators.map(\.name), seed: simulator.seed(for: s),
                               reference: reference, statistics: stats, checks: checks, thresholds: thresholds,
                               regime: regime, met: met, verdict: verdict,
                               replay: replayCommand(s, familyChecks: familyChecks
                                   ?? (thresholds.checks == Self.plannedChecks(s) ? nil : thresholds.checks)))
+    }
+
+    static func describe(_ r: SupportAnalysis.Region) -> String {
+        "[\(canonicalNumber(r.lower)), \(canonicalNumber(r.upper))] (mass of p |f| \(Checks.describe(r.mass)))"
     }
 
     static func regime(_ t: TrialMoments?) -> ScenarioReport.Regime {
@@ -134,37 +152,51 @@ public struct Certifier: Sendable {
         }
     }
 
-    static func verdict(_ expectation: ExpectedOutcome, regime: ScenarioReport.Regime,
+    /// What a certification observed, in the terms a scenario declares.
+    static func observed(regime: ScenarioReport.Regime, supportViolation: Bool, khatAbove: Bool,
+                         checks: [CheckResult]) -> ExpectedOutcome {
+        ExpectedOutcome(infiniteVariance: regime == .infiniteVariance, supportViolation: supportViolation,
+                        khatAboveThreshold: khatAbove, failing: Set(checks.filter { $0.status == .fail }.map(\.name)))
+    }
+
+    /// Met when the observed outcomes are exactly the declared ones, the moments
+    /// were determined, and a scenario that declares nothing unusual certified
+    /// something (a check passed).
+    static func verdict(_ expectation: ExpectedOutcome, observed: ExpectedOutcome, regime: ScenarioReport.Regime,
                         checks: [CheckResult]) -> (Bool, String) {
-        let failedChecks = checks.filter { $0.status == .fail }
-        let failed = Set(failedChecks.map(\.name))
-        let failedList = failedChecks.map { c in c.estimator.map { "\(c.name.rawValue)[\($0)]" } ?? c.name.rawValue }
-            .joined(separator: ", ")
-        switch expectation {
-        case .pass:
-            if regime == .infiniteVariance {
-                return (false, "the estimator has infinite variance (E_q[r^2 f^2] = inf), so it cannot be certified; declare `expect = infinite_variance` if that is intended")
-            }
-            if regime == .undetermined {
-                return (false, "the exact moments could not be determined, so nothing was certified")
-            }
-            if !failed.isEmpty { return (false, "failed: \(failedList)") }
-            // A scenario where no check applies has certified nothing.
-            guard checks.contains(where: { $0.status == .pass }) else {
-                return (false, "no check applies, so nothing was certified: " + checks.map { "\($0.name.rawValue): \($0.reason)" }.joined(separator: "; "))
-            }
-            return (true, "every applicable check passed")
-        case .infiniteVariance:
-            guard regime == .infiniteVariance else {
-                return (false, "expected infinite variance, but the estimator's variance is \(regime == .undetermined ? "undetermined" : "finite")")
-            }
-            if !failed.isEmpty { return (false, "infinite variance as expected, but failed: \(failedList)") }
-            return (true, "infinite variance, as expected: the z-tests of mean and variance do not apply")
-        case let .fail(expected):
-            if failed == expected { return (true, "failed exactly as expected: \(failedList)") }
-            let want = expected.map(\.rawValue).sorted().joined(separator: ", ")
-            return (false, "expected to fail [\(want)], failed [\(failedList)]")
+        let failedList = checks.filter { $0.status == .fail }
+            .map { c in c.estimator.map { "\(c.name.rawValue)[\($0)]" } ?? c.name.rawValue }.joined(separator: ", ")
+        if regime == .undetermined {
+            return (false, "the exact moments could not be determined, so nothing was certified")
         }
+        guard observed == expectation else {
+            var parts: [String] = []
+            if observed.infiniteVariance != expectation.infiniteVariance {
+                parts.append(observed.infiniteVariance
+                    ? "the estimator has infinite variance (E_q[r^2 f^2] = inf), so it cannot be certified; declare `infinite_variance` if that is intended"
+                    : "expected infinite variance, but the estimator's variance is finite")
+            }
+            if observed.supportViolation != expectation.supportViolation {
+                parts.append(observed.supportViolation
+                    ? "q misses part of the region where p f != 0 (a support violation); declare `support_violation` if that is intended"
+                    : "expected a support violation, but q covers p f")
+            }
+            if observed.khatAboveThreshold != expectation.khatAboveThreshold {
+                parts.append(observed.khatAboveThreshold
+                    ? "the ratio's exact tail index is above the k-hat reliability threshold; declare `khat_above_threshold` if that is intended"
+                    : "expected the tail index above the k-hat reliability threshold, but it is below")
+            }
+            if observed.failing != expectation.failing {
+                let want = expectation.failing.map(\.rawValue).sorted().joined(separator: ", ")
+                parts.append(expectation.failing.isEmpty ? "failed: \(failedList)" : "expected to fail [\(want)], failed [\(failedList)]")
+            }
+            return (false, parts.joined(separator: "; "))
+        }
+        if expectation.isPass, !checks.contains(where: { $0.status == .pass }) {
+            return (false, "no check applies, so nothing was certified: " + checks.map { "\($0.name.rawValue): \($0.reason)" }.joined(separator: "; "))
+        }
+        if expectation.isPass { return (true, "every applicable check passed") }
+        return (true, "as declared: \(expectation.canonicalText)" + (failedList.isEmpty ? "" : " (failed: \(failedList))"))
     }
 
     /// `iscert check FILE --seed S` plus any overrides in force.

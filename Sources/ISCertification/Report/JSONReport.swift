@@ -48,6 +48,20 @@ public struct JSONReport: Codable, Sendable {
         public var essDeltaMethod: JSONNumber
         public var method: String
         public var notes: [String]
+        /// The exact tail index k of r under q (0 when every moment is finite).
+        public var tailIndex: JSONNumber
+        /// KL(q || p), KL(p || q) and chi^2 = E_q[r^2] - 1.
+        public var klQP: JSONNumber
+        public var klPQ: JSONNumber
+        public var chiSquare: JSONNumber
+        /// Regions where p > 0 and q = 0 with positive mass of p |f|.
+        public var supportViolations: [SupportRegion]
+    }
+
+    public struct SupportRegion: Codable, Sendable {
+        public var lower: JSONNumber
+        public var upper: JSONNumber
+        public var mass: JSONNumber
     }
 
     public struct Observed: Codable, Sendable {
@@ -55,6 +69,10 @@ public struct JSONReport: Codable, Sendable {
         public var varianceEstimate: JSONNumber
         public var meanESSFraction: JSONNumber
         public var nonFiniteTrials: Int
+        /// Mean PSIS k-hat over trials, the reliability threshold, and the trials above it.
+        public var meanKhat: JSONNumber
+        public var khatThreshold: Double
+        public var khatAboveThresholdTrials: Int
     }
 
     public struct EstimatorEntry: Codable, Sendable {
@@ -62,7 +80,7 @@ public struct JSONReport: Codable, Sendable {
         /// Exact moments of one trial's estimate.
         public var exactMean: JSONNumber
         public var exactVariance: JSONNumber
-        /// exact_mean - E_p[f].
+        /// exact_mean minus the estimand: E_p[f], or KL(q || p) for the kl_* estimators.
         public var exactBias: JSONNumber
         public var firstOrderBias: JSONNumber?
         public var firstOrderVariance: JSONNumber?
@@ -188,6 +206,15 @@ public struct JSONReport: Codable, Sendable {
             }
         }
         if let why = ref.essFailure { notes.append("exact ESS: \(why)") }
+        for (label, m) in [("KL(q || p)", ref.klBehaviorToTarget), ("KL(p || q)", ref.klTargetToBehavior), ("tail index", ref.tailIndex)] {
+            if case let .undetermined(why) = m { notes.append("\(label) is undetermined: \(why)") }
+        }
+        for (i, name) in r.estimators.enumerated() {
+            for (label, m) in [("expectation", ref.estimators[i].mean), ("variance", ref.estimators[i].variance)] {
+                if case let .undetermined(why) = m { notes.append("\(name) \(label) is undetermined: \(why)") }
+                if case let .finite(v, _) = m, !v.isFinite { notes.append("\(name) \(label) is not a number") }
+            }
+        }
         if let d = ref.closedFormDiscrepancy { notes.append("closed form vs quadrature: largest relative difference \(d)") }
         return ScenarioEntry(
             name: s.name, description: s.summary, file: s.file,
@@ -199,14 +226,23 @@ public struct JSONReport: Codable, Sendable {
                          rf2: JSONNumber(ref.y2), rf4: JSONNumber(ref.y4), essFraction: JSONNumber(ref.essFraction),
                          varianceN: JSONNumber(ref.varianceN), essMean: JSONNumber(ref.ess?.mean),
                          essSD: JSONNumber(ref.ess?.sd), essDeltaMethod: JSONNumber(ref.essDeltaMethod),
-                         method: ref.method, notes: notes),
+                         method: ref.method, notes: notes, tailIndex: JSONNumber(ref.tailIndex),
+                         klQP: JSONNumber(ref.klBehaviorToTarget), klPQ: JSONNumber(ref.klTargetToBehavior),
+                         chiSquare: JSONNumber(ref.chiSquare),
+                         supportViolations: ref.supportViolations.map {
+                             SupportRegion(lower: JSONNumber($0.lower), upper: JSONNumber($0.upper), mass: JSONNumber($0.mass))
+                         }),
             observed: Observed(meanEstimate: JSONNumber(r.statistics.estimates[0].mean),
                                varianceEstimate: JSONNumber(r.statistics.estimates[0].variance),
                                meanESSFraction: JSONNumber(r.statistics.essFraction.mean),
-                               nonFiniteTrials: r.statistics.nonFiniteTrials),
+                               nonFiniteTrials: r.statistics.nonFiniteTrials,
+                               meanKhat: JSONNumber(r.statistics.khat.count > 0 ? r.statistics.khat.mean : nil),
+                               khatThreshold: TailIndex.threshold(samples: s.samples),
+                               khatAboveThresholdTrials: r.statistics.khatAboveThreshold),
             estimators: r.estimators.enumerated().map { i, name in
                 let t = ref.estimators[i]
-                let bias = t.mean.value.flatMap { m in ref.mean.value.map { m - $0 } }
+                let estimand = name.hasPrefix("kl_") ? ref.klBehaviorToTarget : ref.mean
+                let bias = t.mean.value.flatMap { m in estimand.value.map { m - $0 } }
                 let mse = bias.flatMap { b in t.variance.value.map { $0 + b * b } } ?? (t.variance.isInfinite ? .infinity : nil)
                 return EstimatorEntry(name: name, exactMean: JSONNumber(t.mean), exactVariance: JSONNumber(t.variance),
                                       exactBias: JSONNumber(bias), firstOrderBias: t.firstOrderBias.map { JSONNumber($0) },

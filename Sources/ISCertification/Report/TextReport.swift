@@ -34,14 +34,29 @@ public enum TextReport {
         if let f = ref.essFraction { exact += "   ESS/N (N -> inf) = \(g(f))" }
         if let e = ref.ess { exact += "   E[ESS/N] at this N = \(g(e.mean))" }
         out.append(exact)
+        var diag = "  diagnostics: tail index k = \(moment(ref.tailIndex))"
+        if r.statistics.khat.count > 0 {
+            diag += ", mean k-hat \(g(r.statistics.khat.mean, 3)) (threshold \(g(TailIndex.threshold(samples: s.samples), 3)), above in \(r.statistics.khatAboveThreshold) trials)"
+        }
+        diag += "   KL(q||p) = \(moment(ref.klBehaviorToTarget))   KL(p||q) = \(moment(ref.klTargetToBehavior))   chi^2 = \(moment(ref.chiSquare))"
+        out.append(diag)
+        for v in ref.supportViolations {
+            out.append("  support violation: q never draws from [\(g(v.lower)), \(g(v.upper))], where p |f| has mass \(moment(v.mass))")
+        }
         if r.estimators.count > 1 || r.estimators.first != "is" {
-            out.append("  " + pad("estimator", 24) + pad("exact mean", 14) + pad("bias vs E_p[f]", 16) + pad("exact var", 14) + "exact MSE")
+            out.append("  " + pad("estimator", 24) + pad("exact mean", 14) + pad("bias", 16) + pad("exact var", 14)
+                       + pad("exact MSE", 12) + pad("observed mean", 15) + "observed bias")
             for (i, name) in r.estimators.enumerated() {
                 let t = ref.estimators[i]
-                let bias = t.mean.value.flatMap { m in ref.mean.value.map { m - $0 } }
+                // Bias against what the estimator estimates: E_p[f], or KL(q || p).
+                let estimand = name.hasPrefix("kl_") ? ref.klBehaviorToTarget : ref.mean
+                let bias = t.mean.value.flatMap { m in estimand.value.map { m - $0 } }
                 let mse = bias.flatMap { b in t.variance.value.map { $0 + b * b } }
+                let seen = r.statistics.estimates[i].mean
+                let seenBias = estimand.value.map { seen - $0 }
                 out.append("  " + pad(name, 24) + pad(moment(t.mean), 14) + pad(g(bias, 4), 16) + pad(moment(t.variance), 14)
-                           + (mse.map { g($0, 4) } ?? (t.variance.isInfinite ? "inf" : "-")))
+                           + pad(mse.map { g($0, 4) } ?? (t.variance.isInfinite ? "inf" : "-"), 12)
+                           + pad(g(seen), 15) + g(seenBias, 4))
             }
         }
         out.append(header)

@@ -18,6 +18,8 @@ public enum DrawSource: Sendable { case behavior, target }
 /// user's included, sees all of them.
 final class TrialRunner {
     static let batch = 256
+    /// Trials 0 ..< khatTrials get a PSIS tail fit.
+    public static let khatTrials = 500
 
     let scenario: Scenario
     let estimators: [any Estimator]
@@ -55,28 +57,33 @@ final class TrialRunner {
         var sumR = 0.0, sumR2 = 0.0
         var nonFinite = 0
         var done = 0
-        while done < n {
-            let m = Swift.min(xs.count, n - done)
-            xs.withUnsafeMutableBufferPointer { x in
-                let xb = UnsafeBufferPointer(rebasing: x[0..<m])
-                draw.sample(into: UnsafeMutableBufferPointer(rebasing: x[0..<m]), using: source)
-                lp.withUnsafeMutableBufferPointer { logP.evaluate(xb, into: $0) }
-                lq.withUnsafeMutableBufferPointer { logQ.evaluate(xb, into: $0) }
-                values.withUnsafeMutableBufferPointer {
-                    evaluator.evaluate(xb, into: UnsafeMutableBufferPointer(rebasing: $0[done..<(done + m)]))
+        // One pass of unsafe buffers: Array subscripts in the per-sample loop would
+        // check uniqueness and bounds on every store.
+        logRatios.withUnsafeMutableBufferPointer { lrOut in
+        ratios.withUnsafeMutableBufferPointer { rOut in
+        values.withUnsafeMutableBufferPointer { fOut in
+        xs.withUnsafeMutableBufferPointer { x in
+        lp.withUnsafeMutableBufferPointer { lpb in
+        lq.withUnsafeMutableBufferPointer { lqb in
+            while done < n {
+                let m = Swift.min(x.count, n - done)
+                let xb = UnsafeMutableBufferPointer(rebasing: x[0..<m])
+                draw.sample(into: xb, using: source)
+                logP.evaluate(UnsafeBufferPointer(xb), into: lpb)
+                logQ.evaluate(UnsafeBufferPointer(xb), into: lqb)
+                evaluator.evaluate(UnsafeBufferPointer(xb), into: UnsafeMutableBufferPointer(rebasing: fOut[done..<(done + m)]))
+                for i in 0..<m {
+                    let lr = lpb[i] - lqb[i]
+                    let r = exp(lr)
+                    lrOut[done + i] = lr
+                    rOut[done + i] = r
+                    if !r.isFinite || !fOut[done + i].isFinite || lr.isNaN { nonFinite += 1 }
+                    sumR += r
+                    sumR2 += r * r
                 }
+                done += m
             }
-            for i in 0..<m {
-                let lr = lp[i] - lq[i]
-                let r = exp(lr)
-                logRatios[done + i] = lr
-                ratios[done + i] = r
-                if !r.isFinite || !values[done + i].isFinite || lr.isNaN { nonFinite += 1 }
-                sumR += r
-                sumR2 += r * r
-            }
-            done += m
-        }
+        }}}}}}
         let estimates = logRatios.withUnsafeBufferPointer { lr in
             ratios.withUnsafeBufferPointer { r in
                 values.withUnsafeBufferPointer { f in
@@ -85,6 +92,9 @@ final class TrialRunner {
                 }
             }
         }
-        return TrialSummary(trial: trial, estimates: estimates, sumR: sumR, sumR2: sumR2, nonFinite: nonFinite)
+        // k-hat on the first trials only: its mean is all the k-hat check uses, and
+        // a tail fit per trial would dominate a debug run.
+        let khat = trial < Self.khatTrials ? ParetoSmoothing.fit(logWeights: logRatios)?.khat : nil
+        return TrialSummary(trial: trial, estimates: estimates, sumR: sumR, sumR2: sumR2, nonFinite: nonFinite, khat: khat)
     }
 }

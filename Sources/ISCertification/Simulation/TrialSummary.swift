@@ -10,6 +10,8 @@ public struct TrialSummary: Sendable, Hashable, Codable {
     /// Samples whose weight or value was not a finite number (a weight that
     /// overflowed, f undefined at the draw).
     public var nonFinite: Int
+    /// The PSIS k-hat of the trial's log-weights (nil when N is too small for a tail fit).
+    public var khat: Double?
 
     /// ESS / N = (sum r)^2 / (N sum r^2).
     public func essFraction(samples n: Int) -> Double {
@@ -89,6 +91,9 @@ public struct RunStatistics: Sendable, Hashable, Codable {
     /// Trials with at least one non-finite sample, and the first of them.
     public var nonFiniteTrials = 0
     public var firstNonFiniteTrial: Int?
+    /// k-hat over trials, and how many trials were above the reliability threshold.
+    public var khat = RunningMoments()
+    public var khatAboveThreshold = 0
 
     public init(estimators: Int) {
         estimates = Array(repeating: RunningMoments(), count: estimators)
@@ -101,6 +106,10 @@ public struct RunStatistics: Sendable, Hashable, Codable {
             pairedWithFirst[i].add(s.estimates[0] * s.estimates[0] - z * z, s.estimates[0] - z)
         }
         essFraction.add(s.essFraction(samples: n))
+        if let k = s.khat {
+            khat.add(k)
+            if k > TailIndex.threshold(samples: n) { khatAboveThreshold += 1 }
+        }
         if s.nonFinite > 0 {
             nonFiniteTrials += 1
             firstNonFiniteTrial = firstNonFiniteTrial ?? s.trial
@@ -113,6 +122,8 @@ public struct RunStatistics: Sendable, Hashable, Codable {
             pairedWithFirst[i].merge(other.pairedWithFirst[i])
         }
         essFraction.merge(other.essFraction)
+        khat.merge(other.khat)
+        khatAboveThreshold += other.khatAboveThreshold
         nonFiniteTrials += other.nonFiniteTrials
         if firstNonFiniteTrial == nil { firstNonFiniteTrial = other.firstNonFiniteTrial }
     }
