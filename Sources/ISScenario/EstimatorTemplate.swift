@@ -120,19 +120,7 @@ extension Parser {
         throws(ParseFailure) -> EstimatorTemplate.Argument {
         let known = Array(forms.joined())
         let expected = EstimatorSpec.templates(word)
-        let labelToken = current
-        guard let label = labelToken.identifier else {
-            throw failure(at: labelToken, "expected a parameter label such as '\(known[0]):', "
-                + "found \(labelToken.quoted); \(word) takes \(expected)")
-        }
-        guard known.contains(label) else {
-            throw failure(at: labelToken, "unknown parameter '\(label)' for \(word); expected \(expected)"
-                + Spelling.suggestion(for: label, among: known))
-        }
-        if let first = labels[label] {
-            throw failure(at: labelToken, "parameter '\(label)' given twice; "
-                + "first given at line \(first.line), column \(first.column)")
-        }
+        let (label, labelToken) = try parameterLabel(of: word, known: known, template: expected, given: labels)
         let together = Set(labels.keys).union([label])
         if !forms.contains(where: { Set($0).isSuperset(of: together) }) {
             let other = labels.min { ($0.value.line, $0.value.column) < ($1.value.line, $1.value.column) }?.key ?? ""

@@ -1,6 +1,26 @@
 import ISProbability
 
 extension Parser {
+    /// Reads the label of a `label: value` parameter of a distribution or an
+    /// estimator: it must be one of `known` and not given before.
+    mutating func parameterLabel(of owner: String, known: [String], template: String,
+                                 given: [String: Token]) throws(ParseFailure) -> (String, Token) {
+        let labelToken = current
+        guard let label = labelToken.identifier else {
+            throw failure(at: labelToken, "expected a parameter label such as '\(known[0]):', "
+                + "found \(labelToken.quoted); \(owner) takes \(template)")
+        }
+        guard known.contains(label) else {
+            throw failure(at: labelToken, "unknown parameter '\(label)' for \(owner); expected \(template)"
+                + Spelling.suggestion(for: label, among: known))
+        }
+        if let first = given[label] {
+            throw failure(at: labelToken, "parameter '\(label)' given twice; "
+                + "first given at line \(first.line), column \(first.column)")
+        }
+        return (label, labelToken)
+    }
+
     static var familyNames: [String] { Distribution.signatures.map(\.name) + [Distribution.mixtureName] }
 
     /// distribution := family '(' label ':' constant (',' label ':' constant)* ')'
@@ -53,19 +73,8 @@ extension Parser {
         var places: [String: Token] = [:]
         if current.kind != .rightParen {
             while true {
-                let labelToken = current
-                guard let label = labelToken.identifier else {
-                    throw failure(at: labelToken, "expected a parameter label such as '\(labels[0]):', "
-                        + "found \(labelToken.quoted); \(name) takes \(signature.template)")
-                }
-                guard labels.contains(label) else {
-                    throw failure(at: labelToken, "unknown parameter '\(label)' for \(name); expected \(signature.template)"
-                        + Spelling.suggestion(for: label, among: labels))
-                }
-                if let first = places[label] {
-                    throw failure(at: labelToken, "parameter '\(label)' given twice; "
-                        + "first given at line \(first.line), column \(first.column)")
-                }
+                let (label, labelToken) = try parameterLabel(of: name, known: labels, template: signature.template,
+                                                             given: places)
                 try advance()
                 try expect(.colon, "':' after parameter label '\(label)'")
                 let (value, start) = try parseConstantTemplate("parameter '\(label)'")
