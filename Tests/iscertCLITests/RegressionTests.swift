@@ -16,7 +16,9 @@ struct RegressionTests {
             let replayed = runShell(shellQuoted(binary.path) + entry.replay.dropFirst("iscert".count) + " --format json")
             let again = try #require(try decode(Report.self, replayed.stdout).scenarios.first)
             #expect(entry.replay.contains("--rng taus2"))
+            #expect(!entry.met)
             #expect(again.observed == entry.observed)
+            #expect(again == entry)
         }
     }
 
@@ -52,5 +54,20 @@ struct RegressionTests {
             #expect(s.regime == "infinite_variance")
             #expect(run.status == 0)
         }
+    }
+}
+
+/// Bit-identical across processes: every process has its own random hash seed, so a
+/// result that depends on a Dictionary's iteration order differs between runs. The
+/// closed forms of a polynomial f once summed its coefficients in hash order.
+@Suite("Determinism across processes")
+struct ProcessDeterminismTests {
+    @Test("five processes print the same JSON for a polynomial f")
+    func sameBitsInEveryProcess() throws {
+        let runs = (0..<5).map { _ in
+            runISCert(["check", CLI.scenario("ppo-clip"), "--trials", "20", "--jobs", "1", "--format", "json"]).stdout
+        }
+        #expect(!runs[0].isEmpty)
+        #expect(Set(runs).count == 1)
     }
 }

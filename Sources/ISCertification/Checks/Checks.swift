@@ -155,7 +155,8 @@ enum Checks {
             return .notApplicable(label, "the exact tail index is \(describe(ref.tailIndex))")
         }
         guard exact > 0 else {
-            return .notApplicable(label, "every moment of r is finite (exact k = 0): k-hat is not a consistent estimate of 0 at finite N (lognormal-like tails read as heavy, bounded ones as negative); mean k-hat \(stats.khat.mean)")
+            return .notApplicable(label, "every moment of r is finite (exact k = 0): k-hat is not a consistent estimate of 0 at finite N (lognormal-like tails read as heavy, bounded ones as negative)"
+                                  + (stats.khat.count > 0 ? "; mean k-hat \(stats.khat.mean)" : "; no trial had enough distinct weights for a tail fit"))
         }
         guard exact <= khatMeasuredUpTo else {
             return .notApplicable(label, "exact k = \(exact) is above \(khatMeasuredUpTo), where k-hat's bias was not measured; mean k-hat \(stats.khat.mean)")

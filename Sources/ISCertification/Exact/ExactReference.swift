@@ -41,6 +41,9 @@ public struct ExactReference: Sendable {
     public let klBehaviorToTarget: Moment
     public let klTargetToBehavior: Moment
     public var chiSquare: Moment {
+        // chi^2(p || q) = E_q[r^2] - 1 only when q covers p (E_q[r] = 1); where p has
+        // mass that q cannot reach, the divergence is infinite.
+        if let m1 = r1.value, m1 < 1 - 1e-9 { return .infinite(reason: "p has mass where q has none") }
         if case let .finite(v, e) = r2 { return .finite(v - 1, error: e) }
         return r2
     }
@@ -156,7 +159,9 @@ public struct ExactReference: Sendable {
         closedFormDiscrepancy = discrepancy
         method = discrepancy != nil ? "closed form (Gaussian pair, polynomial f), cross-checked by quadrature"
                                     : "GSL adaptive quadrature in log space"
-        if let m2 = r2.value, let m3 = r3.value, let m4 = r4.value {
+        // The delta method expands around E_q[r] = 1: without it (p has mass that q
+        // cannot reach) the approximation does not apply.
+        if let m1 = r1.value, abs(m1 - 1) < 1e-9, let m2 = r2.value, let m3 = r3.value, let m4 = r4.value {
             let n = Double(samples)
             essDeltaMethod = 1 / m2 + ((m2 - 1) / m2 - 2 * (m3 - m2) / (m2 * m2) + (m4 - m2 * m2) / (m2 * m2 * m2)) / n
         } else {

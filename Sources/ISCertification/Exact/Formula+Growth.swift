@@ -18,6 +18,10 @@ enum Growth: Equatable {
 }
 
 /// A polynomial in x, coefficients by degree.
+///
+/// Arithmetic visits degrees in ascending order, never in a Dictionary's hash
+/// order: Swift seeds its hashing per process, and a sum whose order changes from
+/// run to run changes its last bits, which would break bit-identical results.
 struct Polynomial: Equatable {
     var coefficients: [Int: Double]
 
@@ -34,8 +38,8 @@ struct Polynomial: Equatable {
 
     static func * (a: Polynomial, b: Polynomial) -> Polynomial? {
         var out: [Int: Double] = [:]
-        for (i, x) in a.coefficients {
-            for (j, y) in b.coefficients {
+        for (i, x) in a.coefficients.sorted(by: { $0.key < $1.key }) {
+            for (j, y) in b.coefficients.sorted(by: { $0.key < $1.key }) {
                 guard i + j <= maxDegree else { return nil }
                 out[i + j, default: 0] += x * y
             }

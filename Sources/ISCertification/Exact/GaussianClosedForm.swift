@@ -48,7 +48,8 @@ struct GaussianClosedForm {
         let degree = power.degree ?? 0
         var raw = [1.0, m]
         if degree >= 2 { for k in 2...degree { raw.append(m * raw[k - 1] + Double(k - 1) * v * raw[k - 2]) } }
-        let expectation = power.coefficients.reduce(0) { $0 + $1.value * raw[$1.key] }
+        // In ascending degree, not hash order, so that the sum is the same bits in every process.
+        let expectation = power.coefficients.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value * raw[$1.key] }
         return .finite(exp(logMass) * expectation, error: 0)
     }
 }

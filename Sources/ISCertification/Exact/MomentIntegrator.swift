@@ -126,10 +126,15 @@ struct MomentIntegrator {
         guard tail.count == 6 else {
             return .undetermined(reason: "could not decide whether a moment is finite as \(Self.describe(c, side)): the integrand has no symbolic bound there and cannot be evaluated far enough")
         }
+        // g = log(t I) at an infinite end and log(I / t) at a finite point: either way
+        // the integral converges iff g falls without bound, so its slope in log t
+        // decides. At a finite point double precision stops t near 1e16, where a
+        // bounded integrand has only reached g = -37, so the level alone cannot.
+        let slope = (tail.last! - tail.first!) / (Double(tail.count - 1) * log(10) / 8)
         let falling = zip(tail, tail.dropFirst()).allSatisfy { $1 < $0 }
-        if falling && tail.last! < -40 { return nil }
+        if falling && (tail.last! < -40 || slope <= -0.2) { return nil }
         let rising = zip(tail, tail.dropFirst()).allSatisfy { $1 > $0 }
-        if rising || tail.last! > -1 {
+        if rising || slope >= -0.05 {
             return .infinite(reason: "numerically, t times the integrand does not decay as \(Self.describe(c, side))")
         }
         return .undetermined(reason: "could not decide whether a moment is finite as \(Self.describe(c, side))")
