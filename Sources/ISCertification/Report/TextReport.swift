@@ -80,7 +80,8 @@ public enum TextReport {
     }
 
     /// A sweep: the curves point by point (ESS/N observed, exact at this N, and
-    /// its N -> infinity limit; each estimator's observed and exact bias), then the
+    /// its N -> infinity limit; each estimator's observed and exact bias and
+    /// variance), then the
     /// checks across points, then the details of any point not met.
     public static func render(_ sw: SweepReport) -> String {
         let s = sw.scenario
@@ -90,7 +91,8 @@ public enum TextReport {
         if let file = s.file { out.append("  file: \(file)") }
         let names = sw.points.first?.estimators ?? []
         out.append("  " + pad(s.sweep?.variable ?? "value", 10) + pad("met", 5) + pad("ESS/N obs", 12) + pad("exact@N", 12)
-                   + pad("N -> inf", 11) + names.map { pad("bias[\($0)] obs / exact", 36) }.joined())
+                   + pad("N -> inf", 11) + names.map { pad("bias[\($0)] obs / exact", 36) }.joined()
+                   + names.map { pad("var[\($0)] obs / exact", 34) }.joined())
         for p in sw.points {
             let ess = p.reference.ess?.mean
             var line = "  " + pad(g(p.scenario.sweepPoint?.value, 4), 10) + pad(p.met ? "yes" : "NO", 5)
@@ -100,6 +102,10 @@ public enum TextReport {
                 let seen = mu.map { p.statistics.estimates[i].mean - $0 }
                 let exact = p.reference.estimators[i].mean.value.flatMap { m in mu.map { m - $0 } }
                 line += pad("\(g(seen, 3)) / \(g(exact, 3))", 36)
+            }
+            for (i, _) in names.enumerated() {
+                let variance = p.reference.estimators[i].variance
+                line += pad("\(g(p.statistics.estimates[i].variance, 3)) / \(moment(variance))", 34)
             }
             out.append(line)
         }
