@@ -86,38 +86,6 @@ public struct ExactReference: Sendable {
         }
     }
 
-    /// The cumulants k2 ... k6 of Y, as far as its raw moments are finite.
-    public var cumulantsY: [Double] {
-        guard let m1 = isMean.value else { return [] }
-        var raw = [1, m1]
-        for m in [y2, y3, y4, y5, y6] { guard let v = m.value else { break }; raw.append(v) }
-        // Central moments about mu, then cumulants from them.
-        var c = [Double](repeating: 0, count: raw.count)
-        for k in 0..<raw.count {
-            var sum = 0.0, binom = 1.0
-            for j in 0...k {
-                sum += binom * raw[j] * pow(-m1, Double(k - j))
-                binom = binom * Double(k - j) / Double(j + 1)
-            }
-            c[k] = sum
-        }
-        var out: [Double] = []
-        if c.count > 2 { out.append(c[2]) }
-        if c.count > 3 { out.append(c[3]) }
-        if c.count > 4 { out.append(c[4] - 3 * c[2] * c[2]) }
-        if c.count > 5 { out.append(c[5] - 10 * c[3] * c[2]) }
-        if c.count > 6 { out.append(c[6] - 15 * c[4] * c[2] - 10 * c[3] * c[3] + 30 * c[2] * c[2] * c[2]) }
-        return out
-    }
-
-    /// Excess kurtosis of Y, when E_q[Y^4] is finite.
-    public var kurtosisY: Double? {
-        guard let m = isMean.value, let e2 = y2.value, let e3 = y3.value, let e4 = y4.value,
-              let v = varianceN.value, v > 0 else { return nil }
-        let central4 = e4 - 4 * m * e3 + 6 * m * m * e2 - 3 * m * m * m * m
-        return central4 / (v * v) - 3
-    }
-
     /// The central moments c2 ... c6 of a variable from its mean and raw moments 2 ... 6.
     static func central(mean: Moment, raw higher: [Moment]) -> [Moment] {
         guard let m = mean.value else { return Array(repeating: mean, count: 5) }
