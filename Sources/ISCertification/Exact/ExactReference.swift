@@ -86,21 +86,6 @@ public struct ExactReference: Sendable {
         }
     }
 
-    /// The central moments c2 ... c6 of a variable from its mean and raw moments 2 ... 6.
-    static func central(mean: Moment, raw higher: [Moment]) -> [Moment] {
-        guard let m = mean.value else { return Array(repeating: mean, count: 5) }
-        let raw = [Moment.finite(1, error: 0), mean] + higher
-        return (2...6).map { k -> Moment in
-            for j in 0...k { if case .finite = raw[j] {} else { return raw[j] } }
-            var sum = 0.0, binom = 1.0
-            for j in 0...k {
-                sum += binom * raw[j].value! * pow(-m, Double(k - j))
-                binom = binom * Double(k - j) / Double(j + 1)
-            }
-            return .finite(sum, error: 0)
-        }
-    }
-
     /// Computes the references for N samples per trial.
     ///
     /// - Parameter estimators: the estimators whose trial moments to compute;
@@ -158,7 +143,7 @@ public struct ExactReference: Sendable {
         support = SupportAnalysis(integrator: integrator)
         // Ordinary IS from the moments of Y already at hand (closed forms where they
         // exist); every other estimator from its own specification.
-        let isMoments = TrialMoments.sampleMean(mean: isMean, central: Self.central(mean: isMean, raw: [y2, y3, y4, y5, y6]),
+        let isMoments = TrialMoments.sampleMean(mean: isMean, central: TrialMoments.centralMoments(mean: isMean, raw: [y2, y3, y4, y5, y6]),
                                                 samples: samples, method: method)
         var rrf: Moment?
         let (meanM, r2M, y2M) = (mean, r2, y2)

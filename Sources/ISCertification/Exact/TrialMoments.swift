@@ -47,21 +47,27 @@ public struct TrialMoments: Sendable {
 
     /// From the raw moments E[D^k], k = 1 ... 6, of D = Z - center.
     static func fromShiftedRaw(_ d: [Moment], center: Double, method: String) -> TrialMoments {
-        func central(_ k: Int) -> Moment {
-            for j in 0..<k { if case .finite = d[j] {} else { return d[j] } }
-            let raw = [1.0] + d.prefix(k).map { $0.value! }
-            let m = raw[1]
+        let c = centralMoments(mean: d[0], raw: Array(d[1...]))
+        let mean: Moment
+        if case let .finite(d1, e) = d[0] { mean = .finite(center + d1, error: e) } else { mean = d[0] }
+        return TrialMoments(mean: mean, variance: c[0], central3: c[1], central4: c[2], central6: c[4], method: method)
+    }
+
+    /// The central moments c2 ... c6 of a variable from its mean and its raw
+    /// moments 2 ... 6, by the binomial expansion of E[(X - m)^k]. A moment that is
+    /// not finite makes every central moment from its order on the same.
+    static func centralMoments(mean: Moment, raw higher: [Moment]) -> [Moment] {
+        guard let m = mean.value else { return Array(repeating: mean, count: 5) }
+        let raw = [Moment.finite(1, error: 0), mean] + higher
+        return (2...6).map { k -> Moment in
+            for j in 0...k { if case .finite = raw[j] {} else { return raw[j] } }
             var sum = 0.0, binom = 1.0
             for j in 0...k {
-                sum += binom * raw[j] * pow(-m, Double(k - j))
+                sum += binom * raw[j].value! * pow(-m, Double(k - j))
                 binom = binom * Double(k - j) / Double(j + 1)
             }
             return .finite(sum, error: 0)
         }
-        let mean: Moment
-        if case let .finite(d1, e) = d[0] { mean = .finite(center + d1, error: e) } else { mean = d[0] }
-        return TrialMoments(mean: mean, variance: central(2), central3: central(3), central4: central(4),
-                            central6: central(6), method: method)
     }
 }
 
