@@ -139,3 +139,29 @@ import Testing
         #expect(abs(try #require(ref.essFraction) - 1) < 1e-12)
     }
 }
+
+/// Inputs at the edge of double precision: the references refuse rather than mislead.
+@Suite struct ExtremeInputTests {
+    /// gamma(0.01)'s density ~ x^-0.99 at 0 defeats the fixed rule behind the exact
+    /// ESS; the rule's own integral of q (far from 1) makes it decline, where it once
+    /// reported E[ESS/N] = 0.11 for p = q (truth: 1).
+    @Test func aTooSingularDensityGivesNoExactESS() throws {
+        let g = try Distribution.gamma(shape: 0.01, scale: 1)
+        let ref = ExactReference(target: g, behavior: g, f: try Formula(parsing: "x"), samples: 50)
+        #expect(ref.ess == nil)
+        #expect(ref.essFailure?.contains("fixed quadrature rule") == true)
+    }
+
+    /// A standard error or skewness that overflows makes a check not applicable; it
+    /// once failed with z = 0 because its acceptance interval was NaN.
+    @Test func overflowingMomentsAreNotTested() {
+        let t = Thresholds(checks: 3)
+        let label = CheckResult.Label(check: .mean, estimator: "is")
+        let huge = CheckResult.zTest(label, observed: 0, expected: 0, standardError: .infinity, skewness: 0,
+                                     thresholds: t, reason: "", trials: 100)
+        #expect(huge.status == .notApplicable)
+        let nanSkew = CheckResult.zTest(label, observed: 0, expected: 0, standardError: 1, skewness: .nan,
+                                        thresholds: t, reason: "", trials: 100)
+        #expect(nanSkew.status == .notApplicable)
+    }
+}

@@ -56,6 +56,11 @@ public struct CheckResult: Sendable, Hashable {
     static func zTest(_ name: Label, observed: Double, expected: Double, standardError se: Double,
                       skewness: Double?, thresholds: Thresholds, reason: String, trials k: Int,
                       numericalError: Double = 0) -> CheckResult {
+        // Moments that overflow double precision (a variance near 1e300) give an
+        // infinite or NaN standard error or skewness: nothing can be tested then.
+        guard se.isFinite, numericalError.isFinite, skewness.map({ $0.isFinite }) ?? true else {
+            return .notApplicable(name, "the exact moments of this statistic overflow double precision (standard error \(se), skewness \(skewness.map { "\($0)" } ?? "unknown")), so it cannot be tested")
+        }
         guard let gamma = skewness else {
             return .notApplicable(name, "the sixth moment E_q[r^6 f^6] is infinite, so the skewness of the statistic is unknown and its normal approximation cannot be trusted")
         }

@@ -127,13 +127,18 @@ public struct ExactReference: Sendable {
             cachedNodes = n
             return n
         }
-        let e = ExactESS.moments(LaplaceMoments(nodes: nodes(), n: samples))
-        if e.mean.isFinite && e.sd.isFinite && e.error < 1e-4 * Swift.max(e.mean, 1e-300) {
-            ess = e
-            essFailure = nil
-        } else {
+        if !nodes().resolvesBehavior {
             ess = nil
-            essFailure = "the exact ESS integral did not converge (value \(e.mean), error estimate \(e.error))"
+            essFailure = "the fixed quadrature rule integrates q to \(nodes().mass), not 1 (a density too singular for it)"
+        } else {
+            let e = ExactESS.moments(LaplaceMoments(nodes: nodes(), n: samples))
+            if e.mean.isFinite && e.sd.isFinite && e.error < 1e-4 * Swift.max(e.mean, 1e-300) {
+                ess = e
+                essFailure = nil
+            } else {
+                ess = nil
+                essFailure = "the exact ESS integral did not converge (value \(e.mean), error estimate \(e.error))"
+            }
         }
         let divergence = EstimatorSpecification(form: .sampleMean { lr, _ in -lr }, ratioGrowth: 0, growthIsTight: false,
                                                 finitenessFromIntegrand: true)

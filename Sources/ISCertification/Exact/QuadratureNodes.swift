@@ -17,6 +17,12 @@ struct QuadratureNodes {
     var logQW: [Double] = []
     var logR: [Double] = []
     var f: [Double] = []
+    /// The rule's integral of q over its support, which must be 1. A density with a
+    /// strong endpoint singularity (gamma with shape 0.01) defeats a fixed rule; the
+    /// exact moments built on it are then not computed.
+    var mass = 0.0
+    static let massTolerance = 1e-6
+    var resolvesBehavior: Bool { abs(mass - 1) <= Self.massTolerance }
 
     static let points = 32
     static let split = 1
@@ -45,6 +51,7 @@ struct QuadratureNodes {
         }
         for (x, w) in nodes where w > 0 && x.isFinite {
             let lq = integrator.logQ(x)
+            if lq.isFinite { mass += w * exp(lq) }
             let lr = integrator.logP(x) - lq
             guard lq > -.infinity, lr > -.infinity, !lr.isNaN else { continue }
             let lqw = lq + log(w)

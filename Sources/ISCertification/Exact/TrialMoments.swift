@@ -94,6 +94,10 @@ extension MomentIntegrator {
             let verdicts = (1...6).map { finiteness(a: 0, b: $0, region: .behavior) }
             let center = targetMean ?? 0
             let q = nodes()
+            guard q.resolvesBehavior else {
+                let m = Moment.undetermined(reason: "the fixed quadrature rule integrates q to \(q.mass), not 1 (a density too singular for it)")
+                return TrialMoments(mean: m, variance: m, central3: m, central4: m, central6: m, method: "none")
+            }
             let logAbsU = zip(q.logR, q.f).map { lr, f -> Double in
                 let x = u(lr, f, center); return x == 0 ? -.infinity : log(abs(x))
             }
