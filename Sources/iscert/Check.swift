@@ -9,7 +9,7 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Certify the scenarios in files or folders (default: Scenarios/).")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, markdown }
 
     @Argument(help: "Scenario files (.iscert) or folders searched for them.")
     var paths: [String] = ["Scenarios"]
@@ -26,7 +26,7 @@ struct Check: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var jobs: Int = Simulator.defaultJobs
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json, junit (for CI systems) or markdown (for pull-request comments).")
     var format: Format = .text
 
     @Option(help: "Family-wise false-alarm rate of the run, shared by its checks (Bonferroni).")
@@ -92,6 +92,8 @@ struct Check: ParsableCommand {
         switch format {
         case .text: print(TextReport.render(report))
         case .json: print(try JSONReport(report).encoded())
+        case .junit: print(JUnitReport.render(report))
+        case .markdown: print(MarkdownReport.render(report))
         }
         if !report.passed { throw ExitCode(ISCert.Exit.notMet) }
     }
