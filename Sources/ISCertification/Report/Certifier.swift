@@ -215,3 +215,49 @@ public struct Certifier: Sendable {
         s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
+
+extension Certifier {
+    /// What a certification of `scenario` would test, without simulating: the exact
+    /// references, and each check with whether it applies (and why not), its
+    /// standard error and the smallest shift it detects at the scenario's K. The
+    /// checks' observed values, z and status are meaningless here and left out by
+    /// reporters; the k-hat check's standard error comes from the trials, so only
+    /// its applicability is known in advance.
+    public func plan(_ scenario: Scenario, thresholds: Thresholds) -> (reference: ExactReference, checks: [CheckResult]) {
+        let s = effective(scenario)
+        let specs = s.mseBelowIS.isEmpty ? s.estimators
+            : [.importanceSampling] + s.estimators.filter { $0 != .importanceSampling }
+        let estimators: [any Estimator] = specs.map { BuiltinEstimator($0) }
+        let reference = ExactReference(target: s.target, behavior: s.behavior, f: s.f, samples: s.samples,
+                                       estimators: estimators)
+        // No trials: every statistic is NaN, so only applicability, standard errors
+        // and detectable shifts carry information.
+        var nothing = RunStatistics(estimators: estimators.count)
+        for trial in 0..<2 {
+            nothing.add(TrialSummary(trial: trial, estimates: estimators.map { _ in .nan }, sumR: .nan, sumR2: .nan,
+                                     nonFinite: 0, khat: .nan), samples: s.samples)
+        }
+        var checks: [CheckResult] = []
+        let violations = reference.supportViolations
+        for (i, e) in estimators.enumerated() {
+            let spec = e.specification
+            if spec.claimsUnbiased, spec.estimand == .targetMean, !violations.isEmpty {
+                checks.append(.notApplicable(.init(check: .mean, estimator: e.name),
+                                             "support violation: q never draws from " + violations.map(Self.describe).joined(separator: ", ")))
+            } else {
+                checks.append(Checks.mean(e.name, reference.estimators[i], claimsUnbiased: spec.claimsUnbiased,
+                                          targetMean: reference.estimand(spec.estimand),
+                                          estimandName: spec.estimand == .targetMean ? "E_p[f]" : "KL(q || p)",
+                                          nothing.estimates[i], trials: s.trials, thresholds: thresholds, notes: []))
+            }
+            checks.append(Checks.variance(e.name, reference.estimators[i], nothing.estimates[i], trials: s.trials,
+                                          thresholds: thresholds))
+        }
+        checks.append(Checks.ess(reference, nothing, trials: s.trials, thresholds: thresholds))
+        let khat = Checks.khat(reference, nothing, samples: s.samples, trials: s.trials, thresholds: thresholds)
+        checks.append(khat.status == .notApplicable ? khat
+                      : CheckResult(label: khat.label, status: .pass, expected: khat.expected,
+                                    reason: "applies: mean k-hat over trials 0 ..< \(TrialRunner.khatTrials) against \(khat.expected.map { "\($0)" } ?? "-"), tolerance 0.1 plus z* standard errors of the trials' k-hat"))
+        return (reference, checks)
+    }
+}

@@ -5,7 +5,8 @@ import ISScenario
 /// The human-readable report: one block per scenario with a table of checks,
 /// then a one-line summary of the run.
 public enum TextReport {
-    static func g(_ x: Double?, _ digits: Int = 6) -> String {
+    /// A number in %g form with `digits` significant digits; "-" for none, "inf" and "nan" spelled out.
+    public static func g(_ x: Double?, _ digits: Int = 6) -> String {
         guard let x else { return "-" }
         if x.isNaN { return "nan" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
