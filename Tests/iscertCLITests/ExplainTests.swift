@@ -13,7 +13,7 @@ struct ExplainTests {
         #expect(out.contains("name        = \"narrow-behavior-finite\""))
         #expect(out.contains { $0.hasPrefix("  mean[is]: applies; expected 1.0, standard error ") })
         #expect(out.contains { $0.hasPrefix("  variance[is]: does not apply: E[(Z - EZ)^4] is infinite") })
-        #expect(out.contains { $0.contains("tail index k = 0.36") })
+        #expect(out.contains { $0.contains("tail index k = 0.2775") })
         #expect(out.contains { $0.hasPrefix("  khat: applies") })
     }
 

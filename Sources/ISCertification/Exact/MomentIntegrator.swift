@@ -224,9 +224,13 @@ extension MomentIntegrator {
             : (finiteness(a: Double(spec.ratioGrowth) * Double(k), b: k, region: .behavior)
                ?? finiteness(a: 0, b: k, region: .behavior))
         if case .infinite = bound, !spec.growthIsTight {
-            // The bound diverges; the estimator may not (a clip on the side where r is large).
-            for end in [(Double.infinity, Side.below), (-Double.infinity, Side.above)] {
-                if let verdict = numericalTailTest(point: end.0, side: end.1, logIntegrand: logIntegrand) { return verdict }
+            // The bound diverges; the estimator may not (a clip on the side where r is
+            // large). Its own integrand decides, at the infinite ends and at every
+            // finite critical point, where a pole of f diverges whatever the weight.
+            var ends: [(Double, Side)] = [(.infinity, .below), (-.infinity, .above)]
+            for c in criticalPoints { ends += [(c, .below), (c, .above)] }
+            for (c, side) in ends where behavior.logDensityAsymptotic(at: c, from: side) != nil {
+                if let verdict = numericalTailTest(point: c, side: side, logIntegrand: logIntegrand) { return verdict }
             }
         } else if let bound {
             return bound

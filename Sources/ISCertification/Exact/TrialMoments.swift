@@ -90,8 +90,16 @@ extension MomentIntegrator {
             return TrialMoments(mean: m, variance: m, central3: m, central4: m, central6: m, method: "none")
         case let .ratio(u, v):
             // Z = sum u / sum v is a weighted mean of f, so its k-th moment is finite
-            // when E_q[|f|^k] is; where that is infinite, the verdict stands in.
-            let verdicts = (1...6).map { finiteness(a: 0, b: $0, region: .behavior) }
+            // when E_q[|f|^k] is.
+            // E_q[|f|^k] < inf is sufficient, not necessary, for N >= 2 (a large Z needs
+            // most draws in f's tail): where it is infinite the moment is left undecided.
+            let verdicts = (1...6).map { k -> Moment? in
+                guard let v = finiteness(a: 0, b: k, region: .behavior) else { return nil }
+                if case .infinite = v {
+                    return .undetermined(reason: "E_q[|f|^\(k)] is infinite, so whether the \(k)-th moment of the self-normalised estimate is finite is not decided")
+                }
+                return v
+            }
             let center = targetMean ?? 0
             let q = nodes()
             guard q.resolvesBehavior else {

@@ -127,7 +127,11 @@ public struct Certifier: Sendable {
             }
         }
         let regime = Self.regime(reference.estimators.first)
-        let khatAbove = (reference.tailIndex.value ?? 0) >= TailIndex.threshold(samples: s.samples)
+        // Only a heavy tail (k > 0) and a sample large enough for a tail fit can put
+        // k-hat above its threshold, which is <= 0 for N <= 10.
+        let khatAbove = s.samples >= ParetoSmoothing.minimumDraws
+            && (reference.tailIndex.value ?? 0) > 0
+            && (reference.tailIndex.value ?? 0) >= TailIndex.threshold(samples: s.samples)
         let observed = Self.observed(regime: regime, supportViolation: !violations.isEmpty, khatAbove: khatAbove, checks: checks)
         let (met, verdict) = Self.verdict(s.expectation, observed: observed, regime: regime, checks: checks)
         return ScenarioReport(scenario: s, estimators: estimators.map(\.name), seed: simulator.seed(for: s),
