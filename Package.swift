@@ -50,7 +50,9 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "ISProbabilityTests", dependencies: ["ISProbability"]),
         .testTarget(name: "ISScenarioTests", dependencies: ["ISScenario"]),
-        .testTarget(name: "ISCertificationTests", dependencies: ["ISCertification"]),
+        // References/ holds independent reference values (and the scripts that made
+        // them); the tests read them through #filePath.
+        .testTarget(name: "ISCertificationTests", dependencies: ["ISCertification"], exclude: ["References"]),
         // Every file in Scenarios/ becomes one case of a parameterized test.
         .testTarget(name: "ScenarioSuiteTests", dependencies: ["ISCertification"]),
         // Runs the built binary end to end.
