@@ -38,6 +38,12 @@ struct MomentIntegrator {
         breakpoints = Array(Set(criticalPoints + landmarks + f.comparisonPoints.filter(\.isFinite))).sorted()
     }
 
+    /// Every place an integral may diverge: the two infinite ends, and each critical
+    /// point approached from either side.
+    var ends: [(point: Double, side: Side)] {
+        [(-.infinity, .above), (.infinity, .below)] + criticalPoints.flatMap { [($0, Side.below), ($0, Side.above)] }
+    }
+
     /// Where the integral runs: the support of q (an expectation under q), or of p
     /// for plain expectations under the target.
     enum Region { case behavior, target }
@@ -55,8 +61,6 @@ struct MomentIntegrator {
     /// Decides whether ∫ p^a q^(1-a) |f|^b converges over the region.
     func finiteness(a: Double, b: Int, region: Region) -> Moment? {
         let base = region == .behavior ? behavior : target
-        var ends: [(point: Double, side: Side)] = [(-.infinity, .above), (.infinity, .below)]
-        for c in criticalPoints { ends += [(c, .below), (c, .above)] }
         for (c, side) in ends {
             guard base.logDensityAsymptotic(at: c, from: side) != nil else { continue }
             var total = Asymptotic.bounded
@@ -214,8 +218,6 @@ extension MomentIntegrator {
             return lq + Double(k) * log(abs(h(logP(x) - lq, self.f.evaluate(at: x)) - center))
         }
         if spec.finitenessFromIntegrand {
-            var ends: [(Double, Side)] = [(.infinity, .below), (-.infinity, .above)]
-            for c in criticalPoints { ends += [(c, .below), (c, .above)] }
             for (c, side) in ends where behavior.logDensityAsymptotic(at: c, from: side) != nil {
                 if let verdict = numericalTailTest(point: c, side: side, logIntegrand: logIntegrand) { return verdict }
             }
@@ -227,8 +229,6 @@ extension MomentIntegrator {
             // The bound diverges; the estimator may not (a clip on the side where r is
             // large). Its own integrand decides, at the infinite ends and at every
             // finite critical point, where a pole of f diverges whatever the weight.
-            var ends: [(Double, Side)] = [(.infinity, .below), (-.infinity, .above)]
-            for c in criticalPoints { ends += [(c, .below), (c, .above)] }
             for (c, side) in ends where behavior.logDensityAsymptotic(at: c, from: side) != nil {
                 if let verdict = numericalTailTest(point: c, side: side, logIntegrand: logIntegrand) { return verdict }
             }
@@ -266,8 +266,6 @@ extension MomentIntegrator {
     /// Infinite when p puts mass where q has none.
     func klTargetToBehavior() -> Moment {
         let s = target.support
-        var ends: [(Double, Side)] = [(.infinity, .below), (-.infinity, .above)]
-        for c in criticalPoints { ends += [(c, .below), (c, .above)] }
         for (c, side) in ends where target.logDensityAsymptotic(at: c, from: side) != nil {
             if behavior.logDensityAsymptotic(at: c, from: side) == nil {
                 return .infinite(reason: "p has mass where q has none (\(Self.describe(c, side)))")
