@@ -31,6 +31,23 @@ public enum EstimatorSpec: Sendable, Hashable {
     case klK2
     /// `kl_k3`: (1/N) sum (r - 1 - log r), unbiased for KL(q || p) (p normalized).
     case klK3
+    /// `per_decision`: over token sequences, (1/N) sum_i sum_t (prod_(s<=t) r_s) g_t,
+    /// g_t the reward of token t: each reward weighted by the ratios up to its
+    /// step. Unbiased for E_p[f].
+    case perDecision
+    /// `per_token`: (1/N) sum_i sum_t r_t g_t, each reward weighted by its own
+    /// step's ratio alone (PPO style). Biased for a Markov model; the bias is
+    /// computed exactly.
+    case perToken
+    /// `gspo`: (1/N) sum_i (prod_t r_t)^(1/T) f_i, the sequence ratio's geometric
+    /// mean over its T tokens, as in GSPO.
+    case geometricMean
+    /// `token_truncated(cap: c)`: (1/N) sum_i sum_t min(r_t, c) g_t, each token's
+    /// own ratio capped (token-level TIS).
+    case tokenTruncated(cap: Double)
+    /// `token_masked(low: l, high: h)`: (1/N) sum_i sum_t r_t 1[l <= r_t <= h] g_t,
+    /// tokens whose own ratio leaves the band dropped (token-level IcePop).
+    case tokenMasked(low: Double, high: Double)
 
     /// The estimator in the scenario language, numbers in ``canonicalNumber(_:)``
     /// form: `is`, `snis`, `truncated(cap: 2)`, `truncated(low: 0.5, high: 2)`,
@@ -57,15 +74,30 @@ public enum EstimatorSpec: Sendable, Hashable {
         case .klK1: "kl_k1"
         case .klK2: "kl_k2"
         case .klK3: "kl_k3"
+        case .perDecision: "per_decision"
+        case .perToken: "per_token"
+        case .geometricMean: "gspo"
+        case .tokenTruncated: "token_truncated"
+        case .tokenMasked: "token_masked"
+        }
+    }
+
+    /// True for the estimators that weight each token by its own step's ratio
+    /// (`per_decision`, `per_token`, `gspo`, `token_truncated`, `token_masked`):
+    /// they need a policy scenario, whose samples are token sequences.
+    public var isTokenLevel: Bool {
+        switch self {
+        case .perDecision, .perToken, .geometricMean, .tokenTruncated, .tokenMasked: true
+        default: false
         }
     }
 
     /// The parameters in canonical order (empty for `is`, `snis`, `psis` and `kl_*`).
     public var parameters: [(label: String, value: Double)] {
         switch self {
-        case .importanceSampling, .selfNormalized, .paretoSmoothed, .klK1, .klK2, .klK3: []
-        case let .truncated(cap): [("cap", cap)]
-        case let .clamped(low, high), let .masked(low, high): [("low", low), ("high", high)]
+        case .importanceSampling, .selfNormalized, .paretoSmoothed, .klK1, .klK2, .klK3, .perDecision, .perToken, .geometricMean: []
+        case let .truncated(cap), let .tokenTruncated(cap): [("cap", cap)]
+        case let .clamped(low, high), let .masked(low, high), let .tokenMasked(low, high): [("low", low), ("high", high)]
         case let .ppoClip(eps): [("eps", eps)]
         }
     }
@@ -80,7 +112,11 @@ public enum EstimatorSpec: Sendable, Hashable {
     }
 
     /// Every estimator word, in the order the documentation lists them.
-    public static let keywords = ["is", "snis", "truncated", "masked", "ppo_clip", "psis", "kl_k1", "kl_k2", "kl_k3"]
+    public static let keywords = ["is", "snis", "truncated", "masked", "ppo_clip", "psis", "kl_k1", "kl_k2", "kl_k3",
+                                  "per_decision", "per_token", "gspo", "token_truncated", "token_masked"]
+
+    /// The words of the token-level estimators (see ``isTokenLevel``).
+    static let tokenKeywords: Set<String> = ["per_decision", "per_token", "gspo", "token_truncated", "token_masked"]
 
     /// The words of the estimators of KL(q || p) (see ``estimatesKL``).
     static let klKeywords: Set<String> = ["kl_k1", "kl_k2", "kl_k3"]
@@ -90,6 +126,7 @@ public enum EstimatorSpec: Sendable, Hashable {
         "is": [[]], "snis": [[]], "truncated": [["cap"], ["low", "high"]],
         "masked": [["low", "high"]], "ppo_clip": [["eps"]],
         "psis": [[]], "kl_k1": [[]], "kl_k2": [[]], "kl_k3": [[]],
+        "per_decision": [[]], "per_token": [[]], "gspo": [[]], "token_truncated": [["cap"]], "token_masked": [["low", "high"]],
     ]
 
     /// The order labels print in.
@@ -143,7 +180,11 @@ public enum EstimatorSpec: Sendable, Hashable {
         case ("kl_k1", _): return .klK1
         case ("kl_k2", _): return .klK2
         case ("kl_k3", _): return .klK3
+        case ("per_decision", _): return .perDecision
+        case ("per_token", _): return .perToken
+        case ("gspo", _): return .geometricMean
         case ("truncated", true): return .truncated(cap: try check("cap", { $0 > 0 }, "a finite number > 0"))
+        case ("token_truncated", _): return .tokenTruncated(cap: try check("cap", { $0 > 0 }, "a finite number > 0"))
         case ("ppo_clip", _): return .ppoClip(eps: try check("eps", { $0 > 0 && $0 < 1 }, "> 0 and < 1"))
         default:
             let low = try check("low", { $0 >= 0 }, "a finite number >= 0")
@@ -152,7 +193,11 @@ public enum EstimatorSpec: Sendable, Hashable {
                 throw ParameterError(family: keyword, parameter: "high", message: "\(keyword) needs low < high, "
                     + "got low \(canonicalNumber(low)) and high \(canonicalNumber(high))")
             }
-            return keyword == "masked" ? .masked(low: low, high: high) : .clamped(low: low, high: high)
+            switch keyword {
+            case "masked": return .masked(low: low, high: high)
+            case "token_masked": return .tokenMasked(low: low, high: high)
+            default: return .clamped(low: low, high: high)
+            }
         }
     }
 }

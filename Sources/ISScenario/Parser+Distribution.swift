@@ -21,7 +21,7 @@ extension Parser {
         return (label, labelToken)
     }
 
-    static var familyNames: [String] { Distribution.signatures.map(\.name) + [Distribution.mixtureName] }
+    static var familyNames: [String] { Distribution.signatures.map(\.name) + [Distribution.mixtureName] + Policy.familyNames + [Policy.perturbedName] }
 
     /// distribution := family '(' label ':' constant (',' label ':' constant)* ')'
     ///               | 'mixture' '(' weight '*' family(...) (',' ...)* ')'

@@ -19,10 +19,11 @@ extension Scenario {
         ]
         if let sweep { rows.append(("sweep", sweep.canonicalText)) }
         rows += [
-            ("target", t.target ?? target.description),
-            ("behavior", t.behavior ?? behavior.description),
+            ("target", t.target ?? targetDescription),
+            ("behavior", t.behavior ?? behaviorDescription),
             ("f(x)", t.f ?? f.canonicalText),
         ]
+        if let policy, policy.scored != .all { rows.append(("scored", policy.scored.rawValue)) }
         if sweep?.sweepsSamples != true { rows.append(("samples", String(samples))) }
         rows += [
             ("trials", String(trials)),

@@ -51,6 +51,11 @@ public struct Scenario: Sendable, Hashable {
     public var sweep: Sweep?
     /// For one point of a sweep: the variable and its value here; nil otherwise.
     public var sweepPoint: SweepPoint?
+    /// For a scenario over discrete actions or token sequences: the target and
+    /// behaviour policies. `f` then scores one action, or one token (the
+    /// sequence's reward sums it over the positions ``PolicyPair/scored`` names);
+    /// ``target`` and ``behavior`` are not used and hold standard normals.
+    public var policy: PolicyPair?
     /// A swept scenario's points; empty otherwise.
     var sweptPoints: [Scenario] = []
     /// How a swept scenario's templated values print.
@@ -93,6 +98,20 @@ public struct Scenario: Sendable, Hashable {
         }
     }
 
+    /// A scenario over discrete policies (see ``policy``); nothing is validated.
+    public init(name: String, summary: String, policy: PolicyPair, f: Formula, samples: Int,
+                trials: Int = defaultTrials, seed: UInt64 = defaultSeed, expectation: ExpectedOutcome = .pass,
+                estimators: [EstimatorSpec] = [.importanceSampling], mseBelowIS: [EstimatorSpec] = [], file: String? = nil) {
+        self.init(name: name, summary: summary, target: .placeholder, behavior: .placeholder, f: f, samples: samples,
+                  trials: trials, seed: seed, expectation: expectation, estimators: estimators, mseBelowIS: mseBelowIS, file: file)
+        self.policy = policy
+    }
+
+    /// The target as reports print it: the policy or the distribution.
+    public var targetDescription: String { policy.map(\.target.description) ?? target.description }
+    /// The behaviour as reports print it.
+    public var behaviorDescription: String { policy.map(\.behavior.description) ?? behavior.description }
+
     /// A swept scenario's points, in sweep order; `[self]` for any other.
     ///
     /// Each point has `sweep == nil`, ``sweepPoint`` set, the name
@@ -108,4 +127,35 @@ public struct Scenario: Sendable, Hashable {
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
         }
     }
+}
+
+
+/// The target and behaviour policies of a scenario over discrete actions or
+/// token sequences, and which tokens its reward scores.
+public struct PolicyPair: Sendable, Hashable {
+    /// p: the policy the expectation is taken under (pi_theta).
+    public var target: Policy
+    /// q: the policy samples are drawn from (pi_old).
+    public var behavior: Policy
+    /// Which tokens f scores: the reward of a sequence y is sum_t f(y_t) over all
+    /// positions, or f(y_T) of the last token alone.
+    public var scored: Scored
+
+    public enum Scored: String, Sendable, Hashable, CaseIterable {
+        case all, last
+    }
+
+    public init(target: Policy, behavior: Policy, scored: Scored = .all) {
+        self.target = target
+        self.behavior = behavior
+        self.scored = scored
+    }
+
+    /// T, tokens per sample.
+    public var length: Int { target.length }
+}
+
+extension Distribution {
+    /// N(0, 1): what a policy scenario's unused ``Scenario/target`` and ``Scenario/behavior`` hold.
+    static let placeholder = try! Distribution.normal(mean: 0, sd: 1)
 }

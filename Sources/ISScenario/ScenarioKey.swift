@@ -4,6 +4,7 @@ enum ScenarioKey: String, CaseIterable {
     case estimators
     case mseBelowIS = "mse_below_is"
     case sweep
+    case scored
 
     /// Accepts the spellings users may write: `behaviour`, and `f` (the
     /// parser reads the optional `(x)` after it).
@@ -21,7 +22,7 @@ enum ScenarioKey: String, CaseIterable {
     var isRequired: Bool {
         switch self {
         case .name, .description, .target, .behavior, .f, .samples: true
-        case .trials, .seed, .expect, .estimators, .mseBelowIS, .sweep: false
+        case .trials, .seed, .expect, .estimators, .mseBelowIS, .sweep, .scored: false
         }
     }
 
@@ -32,7 +33,7 @@ enum ScenarioKey: String, CaseIterable {
         switch self {
         case .name: "a string such as \"gaussian-gap-1\""
         case .description: "a string in double quotes"
-        case .target, .behavior: "a distribution such as normal(mean: 0, sd: 1)"
+        case .target, .behavior: "a distribution such as normal(mean: 0, sd: 1), or a policy such as softmax(logits: [0, 1, 2])"
         case .f: "an expression in x such as x^2"
         case .samples: "a whole number between 2 and 100_000_000"
         case .trials: "a whole number between 2 and 1_000_000_000"
@@ -41,6 +42,7 @@ enum ScenarioKey: String, CaseIterable {
         case .estimators: "a list of estimators such as is, snis, truncated(cap: 2)"
         case .mseBelowIS: "a list of estimators from 'estimators', such as snis"
         case .sweep: "a sweep such as gap in [0, 0.5, 1] or gap from 0 to 3 step 0.25"
+        case .scored: "all (f sums over every token) or last (f scores the last token)"
         }
     }
 }

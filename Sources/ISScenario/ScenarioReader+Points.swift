@@ -6,11 +6,36 @@ extension ScenarioReader {
     /// point that breaks a rule is reported at the templated value, naming
     /// the sweep value. Nil, with ``diagnostics`` filled, if anything is wrong.
     mutating func scenario(file: String) -> Scenario? {
-        guard diagnostics.isEmpty, let name, let summary, let target, let behavior, let f,
+        guard diagnostics.isEmpty, let name, let summary, let f,
               let samples = samples ?? (sweepsSamples ? 0 : nil) else {
             return nil
         }
+        let policies = targetPolicy != nil || behaviorPolicy != nil
+        if policies, targetPolicy == nil || behaviorPolicy == nil {
+            let (policyKey, otherKey) = targetPolicy == nil ? (ScenarioKey.behavior, ScenarioKey.target) : (.target, .behavior)
+            if let token = seen[otherKey] {
+                diagnostics.append(source.diagnostic(at: token, "\(policyKey.rawValue) is a discrete policy but \(otherKey.rawValue) "
+                    + "is a continuous distribution; expected both policies (such as softmax(logits: [...])) or both distributions"))
+            }
+            return nil
+        }
+        if !policies, let token = seen[.scored] {
+            diagnostics.append(source.diagnostic(at: token, "scored applies to scenarios over token policies only; "
+                + "expected no 'scored' line with continuous distributions"))
+            return nil
+        }
         let estimatorList = estimators ?? [.importanceSampling]
+        if !policies, let token = estimatorList.first(where: { EstimatorSpec.tokenKeywords.contains($0.keyword) }) {
+            diagnostics.append(source.diagnostic(at: token.token, "'\(token.keyword)' weights each token by its own ratio, so it needs "
+                + "a policy scenario (target and behavior such as tokens(...) or markov(...)); expected an estimator of "
+                + "continuous draws such as is, snis, truncated(cap: 2)"))
+            return nil
+        }
+        if let policyTarget = targetPolicy, let policyBehavior = behaviorPolicy {
+            return policyScenario(file: file, name: name, summary: summary, target: policyTarget, behavior: policyBehavior,
+                                  f: f, samples: samples, estimatorList: estimatorList)
+        }
+        guard let target, let behavior else { return nil }
         let mseList = mseBelowIS ?? []
         if !mseList.isEmpty, !estimatorList.contains(where: { $0.keyword == "is" }), let key = seen[.mseBelowIS] {
             diagnostics.append(source.diagnostic(at: key, "mse_below_is compares estimators with 'is', which is not "
@@ -49,6 +74,93 @@ extension ScenarioReader {
             f: f.mentionsParameter ? f.canonicalText : nil,
             estimators: text(estimatorList), mseBelowIS: text(mseList))
         return Scenario.assemble(sweep, points: points, templates: templates)
+    }
+}
+
+extension ScenarioReader {
+    /// The scenario over discrete policies: the behaviour made next to each
+    /// point's target (a `perturbed` one needs it), the pair checked for a
+    /// common structure and f for finite values on the tokens.
+    private mutating func policyScenario(file: String, name: String, summary: String, target: PolicyTemplate,
+                                         behavior: PolicyTemplate, f: ExpressionTemplate, samples: Int,
+                                         estimatorList: [EstimatorTemplate]) -> Scenario? {
+        let mseList = mseBelowIS ?? []
+        if !mseList.isEmpty, !estimatorList.contains(where: { $0.keyword == "is" }), let key = seen[.mseBelowIS] {
+            diagnostics.append(source.diagnostic(at: key, "mse_below_is compares estimators with 'is', which is not "
+                + "in 'estimators'; expected 'is' in the estimators list"))
+        }
+        if target.isPerturbation {
+            diagnostics.append(source.diagnostic(at: target.token, "perturbed describes a behaviour as its target perturbed; "
+                + "expected a policy such as softmax(logits: [...]) as target"))
+            return nil
+        }
+        let sweep = sweepVariable.flatMap { variable in sweepValues.map { Sweep(variable: variable.text, values: $0) } }
+        var checker = PointChecker(source: source, variable: sweep?.variable)
+        var points: [Scenario] = []
+        let fToken = seen[.f]
+        for value in sweep?.values ?? [.nan] {
+            let madeTarget = checker.attempt("target", at: value, templated: target.mentionsParameter) {
+                () throws(PlacedError) in try target.instantiate(at: value)
+            }
+            let madeBehavior = madeTarget.flatMap { t in
+                checker.attempt("behavior", at: value, templated: behavior.mentionsParameter || target.mentionsParameter) {
+                    () throws(PlacedError) in
+                    let b = try behavior.instantiate(at: value, target: t)
+                    if let message = Self.mismatch(t, b) { throw PlacedError(token: behavior.token, message: message) }
+                    return b
+                }
+            }
+            let formula = f.formula(at: value)
+            if let t = madeTarget, let chain = t.chain, let fToken {
+                _ = checker.attempt("f", at: value, templated: f.mentionsParameter) { () throws(PlacedError) in
+                    for v in 0..<chain.vocabulary where !formula.evaluate(at: Double(v)).isFinite {
+                        throw PlacedError(token: fToken, message: "f(x) is \(canonicalNumber(formula.evaluate(at: Double(v)))) at token x = \(v); "
+                            + "expected a finite reward for every token 0 ..< \(chain.vocabulary)")
+                    }
+                }
+            }
+            let specs = checker.list(estimatorList, "estimators", at: value)
+            let claims = checker.list(mseList, "mse_below_is", at: value)
+            if let specs, let claims {
+                checker.checkClaims(mseList, claims, among: specs, at: value)
+            }
+            guard let madeTarget, let madeBehavior, let specs, let claims else { continue }
+            points.append(Scenario(name: name, summary: summary,
+                                   policy: PolicyPair(target: madeTarget, behavior: madeBehavior, scored: scored ?? .all),
+                                   f: formula, samples: sweep?.sweepsSamples == true ? Int(value) : samples,
+                                   trials: trials ?? Scenario.defaultTrials, seed: seed ?? Scenario.defaultSeed,
+                                   expectation: expectation ?? .pass, estimators: specs, mseBelowIS: claims, file: file))
+        }
+        diagnostics += checker.diagnostics
+        guard diagnostics.isEmpty, let first = points.first else { return nil }
+        guard let sweep else { return first }
+        func text(_ list: [EstimatorTemplate]) -> String? {
+            list.contains { $0.mentionsParameter } ? list.map(\.canonicalText).joined(separator: ", ") : nil
+        }
+        let templates = TemplateTexts(
+            target: target.mentionsParameter ? target.canonicalText : nil,
+            behavior: behavior.mentionsParameter || (behavior.isPerturbation && target.mentionsParameter) ? behavior.canonicalText : nil,
+            f: f.mentionsParameter ? f.canonicalText : nil,
+            estimators: text(estimatorList), mseBelowIS: text(mseList))
+        return Scenario.assemble(sweep, points: points, templates: templates)
+    }
+
+    /// Why a behaviour cannot stand beside a target, or nil.
+    static func mismatch(_ target: Policy, _ behavior: Policy) -> String? {
+        switch (target.chain, behavior.chain) {
+        case (nil, nil): return nil
+        case let (t?, b?):
+            if t.vocabulary != b.vocabulary {
+                return "behavior has \(b.vocabulary) tokens but target has \(t.vocabulary); expected the same vocabulary"
+            }
+            if t.length != b.length {
+                return "behavior draws sequences of length \(b.length) but target of length \(t.length); expected the same length"
+            }
+            return nil
+        default:
+            return "target is \(target.familyName) and behavior is \(behavior.familyName); expected both token policies "
+                + "(categorical, softmax, tokens, markov, perturbed) or both integer families (bernoulli, binomial, poisson, geometric)"
+        }
     }
 }
 

@@ -19,9 +19,23 @@ extension ScenarioReader {
             }
             summary = value
         case .target:
-            target = try parser.parseDistribution()
+            if let name = parser.current.identifier, Parser.isPolicyFamily(name) {
+                targetPolicy = try parser.parsePolicy()
+            } else {
+                target = try parser.parseDistribution()
+            }
         case .behavior:
-            behavior = try parser.parseDistribution()
+            if let name = parser.current.identifier, Parser.isPolicyFamily(name) {
+                behaviorPolicy = try parser.parsePolicy()
+            } else {
+                behavior = try parser.parseDistribution()
+            }
+        case .scored:
+            let token = try parser.advance()
+            guard let word = token.identifier, let value = PolicyPair.Scored(rawValue: word) else {
+                throw parser.failure(at: token, "scored must be 'all' or 'last', found \(token.quoted)")
+            }
+            scored = value
         case .f:
             parser.firstX = nil
             f = try parser.parseExpression().expression

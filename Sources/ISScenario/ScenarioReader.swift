@@ -13,6 +13,10 @@ struct ScenarioReader {
     var summary: String?
     var target: DistributionTemplate?
     var behavior: DistributionTemplate?
+    /// A target or behaviour written as a discrete policy.
+    var targetPolicy: PolicyTemplate?
+    var behaviorPolicy: PolicyTemplate?
+    var scored: PolicyPair.Scored?
     var f: ExpressionTemplate?
     var samples: Int?
     var trials: Int?

@@ -34,6 +34,10 @@ public struct SupportAnalysis: Sendable {
         }
     }
 
+    init(regions: [Region]) {
+        self.regions = regions
+    }
+
     init(integrator m: MomentIntegrator) {
         let q = m.behavior.supportIntervals
         var out: [Region] = []

@@ -78,14 +78,97 @@ public struct BuiltinEstimator: Estimator {
             // r - 1 - log r, with expm1 so that r near 1 keeps its digits.
             for i in 0..<d.count { sum += expm1(d.logRatios[i]) - d.logRatios[i] }
             return sum / n
+        case .perDecision, .perToken, .geometricMean, .tokenTruncated, .tokenMasked:
+            guard let tokens = d.tokens else { return .nan }
+            return Self.tokenLevel(spec, d, tokens) / n
         }
+    }
+
+    /// The sum over sequences of a token-level estimator's per-sequence term.
+    /// Weights are formed in log space and a reward of 0 is never multiplied, so a
+    /// weight of exp(1000) on an unscored token gives no inf * 0.
+    static func tokenLevel(_ spec: EstimatorSpec, _ d: TrialDraws, _ tokens: TokenDraws) -> Double {
+        let T = tokens.length
+        let lr = tokens.logRatios, g = tokens.rewards
+        var sum = 0.0
+        for i in 0..<d.count {
+            let row = i * T
+            switch spec {
+            case .perDecision:
+                var logW = 0.0
+                for t in 0..<T {
+                    logW += lr[row + t]
+                    if g[row + t] != 0 { sum += exp(logW) * g[row + t] }
+                }
+            case .perToken:
+                for t in 0..<T where g[row + t] != 0 { sum += exp(lr[row + t]) * g[row + t] }
+            case .geometricMean:
+                if d.values[i] != 0 { sum += exp(d.logRatios[i] / Double(T)) * d.values[i] }
+            case let .tokenTruncated(cap):
+                let lc = log(cap)
+                for t in 0..<T where g[row + t] != 0 {
+                    sum += (lr[row + t] >= lc ? cap : exp(lr[row + t])) * g[row + t]
+                }
+            case let .tokenMasked(low, high):
+                let lo = log(low), hi = log(high)
+                for t in 0..<T where g[row + t] != 0 && lr[row + t] >= lo && lr[row + t] <= hi {
+                    sum += exp(lr[row + t]) * g[row + t]
+                }
+            default:
+                return .nan
+            }
+        }
+        return sum
     }
 
     public var specification: EstimatorSpecification { Self.specification(spec) }
 
-    /// The weight w(r) of the per-sample estimators, from log r, without overflow.
+    /// The specification, with the token recursion of the estimators built token by token.
     static func specification(_ spec: EstimatorSpec) -> EstimatorSpecification {
+        var s = sampleSpecification(spec)
+        s.tokenStep = tokenStep(spec)
+        return s
+    }
+
+    /// W' = rho W, X' = a X + b W + e per token (see ``TokenStep``); nil for the
+    /// estimators that are not such a recursion.
+    static func tokenStep(_ spec: EstimatorSpec) -> (@Sendable (Double, Double, Int, Int) -> TokenStep)? {
+        @Sendable func ratio(_ lr: Double) -> Double { lr == -.infinity ? 0 : exp(lr) }
         switch spec {
+        case .importanceSampling:
+            return { lr, g, _, _ in let r = ratio(lr); return TokenStep(rho: r, a: r, b: g == 0 ? 0 : r * g) }
+        case .perDecision:
+            return { lr, g, _, _ in let r = ratio(lr); return TokenStep(rho: r, a: 1, b: g == 0 ? 0 : r * g) }
+        case .perToken:
+            return { lr, g, _, _ in TokenStep(e: g == 0 ? 0 : ratio(lr) * g) }
+        case .geometricMean:
+            return { lr, g, _, n in let r = lr == -.infinity ? 0 : exp(lr / Double(n)); return TokenStep(rho: r, a: r, b: g == 0 ? 0 : r * g) }
+        case let .tokenTruncated(cap):
+            let lc = log(cap)
+            return { lr, g, _, _ in TokenStep(e: g == 0 ? 0 : (lr >= lc ? cap : ratio(lr)) * g) }
+        case let .tokenMasked(low, high):
+            let lo = log(low), hi = log(high)
+            return { lr, g, _, _ in TokenStep(e: g == 0 || lr < lo || lr > hi ? 0 : exp(lr) * g) }
+        case .klK1:
+            return { lr, _, _, _ in TokenStep(e: -lr) }
+        case .klK3:
+            // X = W - 1 - log W: X' = X + (r - 1) W - log r.
+            return { lr, _, _, _ in let r = ratio(lr); return TokenStep(rho: r, a: 1, b: r - 1, e: -lr) }
+        default:
+            return nil
+        }
+    }
+
+    /// The weight w(r) of the per-sample estimators, from log r, without overflow.
+    /// A token-level estimator's per-sample term is that of one token (T = 1).
+    static func sampleSpecification(_ spec: EstimatorSpec) -> EstimatorSpecification {
+        switch spec {
+        case .perDecision, .perToken, .geometricMean, .tokenTruncated, .tokenMasked:
+            let step = tokenStep(spec)!
+            let growth = spec == .perDecision || spec == .perToken || spec == .geometricMean ? 1 : 0
+            return EstimatorSpecification(form: .sampleMean { lr, f in let s = step(lr, f, 0, 1); return s.b + s.e },
+                                          ratioGrowth: growth, growthIsTight: growth == 1,
+                                          claimsUnbiased: spec == .perDecision)
         case .importanceSampling:
             return EstimatorSpecification(form: .sampleMean { lr, f in lr == -.infinity ? 0 : exp(lr) * f },
                                           ratioGrowth: 1, growthIsTight: true, claimsUnbiased: true)

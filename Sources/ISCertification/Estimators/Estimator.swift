@@ -7,10 +7,52 @@ public struct TrialDraws {
     /// r_i = exp(log r_i): +inf where that overflows, so code that must stay
     /// finite (a mask, a cap) should decide on `logRatios`.
     public let ratios: UnsafeBufferPointer<Double>
-    /// f(x_i).
+    /// f(x_i); for a token sequence, its reward sum_t g_t.
     public let values: UnsafeBufferPointer<Double>
+    /// For a policy scenario: each sequence's tokens (nil for continuous draws).
+    public let tokens: TokenDraws?
+
+    public init(logRatios: UnsafeBufferPointer<Double>, ratios: UnsafeBufferPointer<Double>,
+                values: UnsafeBufferPointer<Double>, tokens: TokenDraws? = nil) {
+        self.logRatios = logRatios
+        self.ratios = ratios
+        self.values = values
+        self.tokens = tokens
+    }
 
     public var count: Int { values.count }
+}
+
+/// The tokens of a trial's N sequences of T, row by row: sequence i's token t at
+/// index i * T + t. `logRatios` and `ratios` of ``TrialDraws`` are then the
+/// whole sequence's, log W = sum_t log r_t.
+public struct TokenDraws {
+    /// T, tokens per sequence.
+    public let length: Int
+    /// log r_t = log p(y_t | y_(t-1)) - log q(y_t | y_(t-1)).
+    public let logRatios: UnsafeBufferPointer<Double>
+    /// g_t: the reward token t contributes (f(y_t), or 0 for tokens the reward does
+    /// not score); the sequence's reward is sum_t g_t.
+    public let rewards: UnsafeBufferPointer<Double>
+
+    public init(length: Int, logRatios: UnsafeBufferPointer<Double>, rewards: UnsafeBufferPointer<Double>) {
+        self.length = length
+        self.logRatios = logRatios
+        self.rewards = rewards
+    }
+}
+
+/// One step of an estimator that is built token by token: with W the running
+/// weight and X the running per-sequence term (W_0 = 1, X_0 = 0),
+///     W' = rho W,   X' = a X + b W + e,
+/// and the sequence contributes X_T. Whole-sequence IS is rho = r, a = r, b = r g;
+/// per-decision IS is rho = r, a = 1, b = r g; the per-token ratio is e = r g.
+/// Exact moments then follow by a forward recursion over any T.
+public struct TokenStep: Sendable {
+    public var rho: Double, a: Double, b: Double, e: Double
+    public init(rho: Double = 1, a: Double = 1, b: Double = 0, e: Double = 0) {
+        self.rho = rho; self.a = a; self.b = b; self.e = e
+    }
 }
 
 /// An estimator of E_p[f] from one trial's draws, certified against its own
@@ -75,6 +117,11 @@ public struct EstimatorSpecification: Sendable {
     /// itself (the numerical tail test at every end), for terms that do not follow
     /// |h| <= C (1 + r^growth) |f|, like -log r.
     public var finitenessFromIntegrand: Bool
+    /// For token sequences: the estimator's per-sequence term as a ``TokenStep``
+    /// recursion in (log r_t, g_t, t, T), t = 0 ..< T. Estimators without one
+    /// (self-normalised, sequence-level truncation and masking) need the joint law
+    /// of (W, f), which iscert has by enumeration only.
+    public var tokenStep: (@Sendable (_ logRatio: Double, _ reward: Double, _ position: Int, _ length: Int) -> TokenStep)?
 
     public init(form: Form, ratioThresholds: [Double] = [], ratioGrowth: Int, growthIsTight: Bool,
                 claimsUnbiased: Bool = false, estimand: Estimand = .targetMean, finitenessFromIntegrand: Bool = false) {
@@ -85,5 +132,6 @@ public struct EstimatorSpecification: Sendable {
         self.claimsUnbiased = claimsUnbiased
         self.estimand = estimand
         self.finitenessFromIntegrand = finitenessFromIntegrand
+        self.tokenStep = nil
     }
 }

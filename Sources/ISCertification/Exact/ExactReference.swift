@@ -86,6 +86,35 @@ public struct ExactReference: Sendable {
         }
     }
 
+    /// Every field given (the exact engine of policy scenarios computes them by
+    /// enumeration and recursion instead of quadrature).
+    init(mean: Moment, isMean: Moment, r: [Moment], y2: Moment, y4: Moment,
+         ess: (mean: Double, sd: Double, error: Double)?, essFailure: String?, method: String, samples: Int,
+         estimators: [TrialMoments], klBehaviorToTarget: Moment, klTargetToBehavior: Moment, tailIndex: Moment,
+         support: SupportAnalysis) {
+        self.mean = mean
+        self.isMean = isMean
+        (r1, r2, r3, r4) = (r[0], r[1], r[2], r[3])
+        self.y2 = y2
+        self.y4 = y4
+        self.ess = ess
+        self.essFailure = essFailure
+        if let m1 = r[0].value, abs(m1 - 1) < 1e-9, let m2 = r[1].value, let m3 = r[2].value, let m4 = r[3].value {
+            let n = Double(samples)
+            essDeltaMethod = 1 / m2 + ((m2 - 1) / m2 - 2 * (m3 - m2) / (m2 * m2) + (m4 - m2 * m2) / (m2 * m2 * m2)) / n
+        } else {
+            essDeltaMethod = nil
+        }
+        self.method = method
+        closedFormDiscrepancy = nil
+        self.samples = samples
+        self.estimators = estimators
+        self.klBehaviorToTarget = klBehaviorToTarget
+        self.klTargetToBehavior = klTargetToBehavior
+        self.tailIndex = tailIndex
+        self.support = support
+    }
+
     /// Computes the references for N samples per trial.
     ///
     /// - Parameter estimators: the estimators whose trial moments to compute;

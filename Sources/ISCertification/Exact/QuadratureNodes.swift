@@ -27,6 +27,17 @@ struct QuadratureNodes {
     static let points = 32
     static let split = 1
 
+    /// The atoms of a discrete law: log q, log r and f of each outcome q can draw.
+    init(atoms logQ: [Double], logRatios lr: [Double], f values: [Double]) {
+        for i in logQ.indices where logQ[i] > -.infinity {
+            mass += exp(logQ[i])
+            guard lr[i] > -.infinity, !lr[i].isNaN, logQ[i] + 6 * Swift.max(lr[i], 0) >= -745 else { continue }
+            logQW.append(logQ[i])
+            logR.append(lr[i])
+            f.append(values[i])
+        }
+    }
+
     init(integrator: MomentIntegrator, extraBreakpoints: [Double] = []) {
         let s = integrator.behavior.support
         var points = Array(Set(integrator.breakpoints + extraBreakpoints)).filter { $0 > s.lower && $0 < s.upper }.sorted()

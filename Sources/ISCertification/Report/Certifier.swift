@@ -91,8 +91,7 @@ public struct Certifier: Sendable {
         let specs = s.mseBelowIS.isEmpty ? s.estimators
             : [.importanceSampling] + s.estimators.filter { $0 != .importanceSampling }
         let estimators: [any Estimator] = custom ?? specs.map { BuiltinEstimator($0) }
-        let reference = ExactReference(target: s.target, behavior: s.behavior, f: s.f, samples: s.samples,
-                                       estimators: estimators)
+        let reference = Self.reference(s, estimators: estimators)
         let stats = try simulator.run(s, estimators: estimators, drawFrom: drawFrom)
         var notes: [String] = []
         if stats.nonFiniteTrials > 0 {
@@ -139,6 +138,15 @@ public struct Certifier: Sendable {
                               regime: regime, met: met, verdict: verdict,
                               replay: replayCommand(s, familyChecks: familyChecks
                                   ?? (thresholds.checks == Self.plannedChecks(s) ? nil : thresholds.checks)))
+    }
+
+    /// The exact references of a scenario: by quadrature for continuous
+    /// distributions, by enumeration and recursion for policies.
+    static func reference(_ s: Scenario, estimators: [any Estimator]) -> ExactReference {
+        if let policy = s.policy {
+            return ExactReference(policy: policy, f: s.f, samples: s.samples, estimators: estimators)
+        }
+        return ExactReference(target: s.target, behavior: s.behavior, f: s.f, samples: s.samples, estimators: estimators)
     }
 
     static func describe(_ r: SupportAnalysis.Region) -> String {
@@ -232,8 +240,7 @@ extension Certifier {
         let specs = s.mseBelowIS.isEmpty ? s.estimators
             : [.importanceSampling] + s.estimators.filter { $0 != .importanceSampling }
         let estimators: [any Estimator] = specs.map { BuiltinEstimator($0) }
-        let reference = ExactReference(target: s.target, behavior: s.behavior, f: s.f, samples: s.samples,
-                                       estimators: estimators)
+        let reference = Self.reference(s, estimators: estimators)
         // No trials: every statistic is NaN, so only applicability, standard errors
         // and detectable shifts carry information.
         var nothing = RunStatistics(estimators: estimators.count)

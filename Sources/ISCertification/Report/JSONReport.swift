@@ -218,7 +218,7 @@ public struct JSONReport: Codable, Sendable {
         if let d = ref.closedFormDiscrepancy { notes.append("closed form vs quadrature: largest relative difference \(d)") }
         return ScenarioEntry(
             name: s.name, description: s.summary, file: s.file,
-            target: s.target.description, behavior: s.behavior.description, f: s.f.canonicalText,
+            target: s.targetDescription, behavior: s.behaviorDescription, f: s.f.canonicalText,
             samples: s.samples, trials: s.trials, seed: r.seed, expect: s.expectation.canonicalText,
             regime: r.regime.rawValue, met: r.met, verdict: r.verdict, replay: r.replay,
             sweepPoint: s.sweepPoint.map { SweepPointEntry(variable: $0.variable, value: $0.value) },

@@ -29,7 +29,7 @@ public enum TextReport {
         out.append("\(r.met ? "MET    " : "NOT MET") \(s.name): \(r.verdict)")
         out.append("  \(s.summary)")
         if let file = s.file { out.append("  file: \(file)") }
-        out.append("  p = \(s.target)   q = \(s.behavior)   f(x) = \(s.f.canonicalText)")
+        out.append("  p = \(s.targetDescription)   q = \(s.behaviorDescription)   f(x) = \(s.f.canonicalText)" + (s.policy.map { "   T = \($0.length)" + ($0.scored == .last ? ", last token scored" : "") } ?? ""))
         out.append("  N = \(s.samples)   K = \(s.trials)   seed = \(r.seed)   expect = \(s.expectation.canonicalText)   regime: \(r.regime.rawValue.replacingOccurrences(of: "_", with: " "))")
         var exact = "  exact: E_p[f] = \(moment(ref.mean))   E_q[r^2] = \(moment(ref.r2))   E_q[r^2 f^2] = \(moment(ref.y2))"
         if let f = ref.essFraction { exact += "   ESS/N (N -> inf) = \(g(f))" }
@@ -98,8 +98,10 @@ public enum TextReport {
             let ess = p.reference.ess?.mean
             var line = "  " + pad(g(p.scenario.sweepPoint?.value, 4), 10) + pad(p.met ? "yes" : "NO", 5)
                 + pad(g(p.statistics.essFraction.mean, 4), 12) + pad(g(ess, 4), 12) + pad(g(p.reference.essFraction, 4), 11)
-            for (i, _) in names.enumerated() {
-                let mu = p.reference.mean.value
+            for (i, name) in names.enumerated() {
+                // The bias against the estimator's own estimand: KL(q || p) for kl_*.
+                let kl = p.scenario.estimators.first { $0.name == name }?.estimatesKL == true
+                let mu = kl ? p.reference.klBehaviorToTarget.value : p.reference.mean.value
                 let seen = mu.map { p.statistics.estimates[i].mean - $0 }
                 let exact = p.reference.estimators[i].mean.value.flatMap { m in mu.map { m - $0 } }
                 line += pad("\(g(seen, 3)) / \(g(exact, 3))", 36)

@@ -47,9 +47,9 @@ public struct Simulator: Sendable {
         let algorithm = self.algorithm
         let workers = Swift.min(jobs, Swift.max(blockCount, 1))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let runner: TrialRunner
+            let runner: any TrialRunning
             do {
-                runner = try TrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom, masterSeed: seed, algorithm: algorithm)
+                runner = try makeTrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom, masterSeed: seed, algorithm: algorithm)
             } catch {
                 failure.withLock { $0 = $0 ?? error }
                 return
@@ -74,8 +74,8 @@ public struct Simulator: Sendable {
     /// One trial alone, exactly as it runs inside a full run.
     public func replay(_ scenario: Scenario, trial: Int, estimators: [any Estimator],
                        drawFrom: DrawSource = .behavior) throws -> TrialSummary {
-        let runner = try TrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom,
-                                     masterSeed: seed(for: scenario), algorithm: algorithm)
+        let runner = try makeTrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom,
+                                         masterSeed: seed(for: scenario), algorithm: algorithm)
         return runner.run(trial: trial)
     }
 }
