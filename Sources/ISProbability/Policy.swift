@@ -342,7 +342,7 @@ public struct TokenChain: Sendable, Hashable {
     /// (every step then has `logInitial`).
     public let logTransition: [Double]?
     /// Cumulative probabilities for sampling: row 0 the first step, row 1 + u after token u.
-    let cumulative: [Double]
+    public let cumulative: [Double]
 
     public var independent: Bool { logTransition == nil }
 

@@ -160,7 +160,8 @@ struct EstimatorTests {
     }
 
     @Test func keywordsAndParameters() {
-        #expect(EstimatorSpec.keywords == ["is", "snis", "truncated", "masked", "ppo_clip", "psis", "kl_k1", "kl_k2", "kl_k3"])
+        #expect(EstimatorSpec.keywords == ["is", "snis", "truncated", "masked", "ppo_clip", "psis", "kl_k1", "kl_k2", "kl_k3",
+                                           "per_decision", "per_token", "gspo", "token_truncated", "token_masked"])
         let specs: [EstimatorSpec] = [.paretoSmoothed, .klK1, .klK2, .klK3]
         #expect(specs.map(\.keyword) == ["psis", "kl_k1", "kl_k2", "kl_k3"])
         #expect(specs.allSatisfy { $0.parameters.isEmpty })

@@ -62,7 +62,8 @@ struct ParserErrorTests {
         let diagnostic = diagnostics(baseText(replacing: 3, with: "target =\tnorml(mean: 0, sd: 1)")).first
         #expect(diagnostic?.description == """
         t.iscert:3:10: error: unknown family 'norml'; expected one of normal, student_t, laplace, exponential, \
-        gamma, beta, lognormal, uniform, cauchy, logistic, weibull, chi_squared, mixture; did you mean 'normal'?
+        gamma, beta, lognormal, uniform, cauchy, logistic, weibull, chi_squared, mixture, bernoulli, binomial, poisson, \
+        geometric, categorical, softmax, tokens, markov, perturbed; did you mean 'normal'?
         target =\tnorml(mean: 0, sd: 1)
                 \t^
         """)

@@ -55,18 +55,20 @@ struct PolicyLaw {
     }
 
     /// The atoms, or why there are none.
-    func atoms() -> Result<Atoms, AtomsUnavailable> {
-        if let p = target.chain, let q = behavior.chain { return chainAtoms(p, q) }
+    /// - Parameter enumerationLimit: enumerate sequences one by one up to this many
+    ///   (tests lower it to exercise the count classes).
+    func atoms(enumerationLimit: Int = maxEnumerated) -> Result<Atoms, AtomsUnavailable> {
+        if let p = target.chain, let q = behavior.chain { return chainAtoms(p, q, enumerationLimit: enumerationLimit) }
         return integerAtoms()
     }
 
     struct AtomsUnavailable: Error { let reason: String }
 
-    private func chainAtoms(_ p: TokenChain, _ q: TokenChain) -> Result<Atoms, AtomsUnavailable> {
+    private func chainAtoms(_ p: TokenChain, _ q: TokenChain, enumerationLimit: Int) -> Result<Atoms, AtomsUnavailable> {
         let V = p.vocabulary, T = p.length
         let table = rewardTable
         let sequences = pow(Double(V), Double(T))
-        if sequences <= Double(Self.maxEnumerated) {
+        if sequences <= Double(enumerationLimit) {
             var atoms = Atoms(method: "exact enumeration of all \(Int(sequences)) sequences")
             atoms.logQ.reserveCapacity(Int(sequences))
             var tokens = [Int](repeating: 0, count: T)
@@ -96,14 +98,17 @@ struct PolicyLaw {
         guard p.independent, q.independent else {
             return .failure(.init(reason: "the joint law of (W, f) needs all V^T = \(V)^\(T) sequences of a Markov model, more than the \(Self.maxEnumerated) iscert enumerates"))
         }
-        // Classes: counts n of the first T - 1 tokens, and the last token.
-        let classes = exp(logGamma(Double(T + V - 1)) - logGamma(Double(T)) - logGamma(Double(V))) * Double(V)
+        // Classes: the token counts n, on which W and a reward summed over all tokens
+        // depend alone; when only the last token is scored, the counts of the first
+        // T - 1 tokens and the last token.
+        let last = pair.scored == .last
+        let head = last ? T - 1 : T
+        let classes = exp(logGamma(Double(head + V)) - logGamma(Double(head + 1)) - logGamma(Double(V))) * Double(last ? V : 1)
         guard classes <= Double(Self.maxAtoms) else {
             return .failure(.init(reason: "the joint law of (W, f) over \(V)^\(T) independent-token sequences has \(Int(classes)) classes, more than the \(Self.maxAtoms) iscert enumerates"))
         }
-        var atoms = Atoms(method: "exact enumeration of the \(Int(classes.rounded())) (token counts, last token) classes of \(V)^\(T) independent-token sequences")
+        var atoms = Atoms(method: "exact enumeration of the \(Int(classes.rounded())) token-count classes\(last ? " (with the last token)" : "") of \(V)^\(T) independent-token sequences")
         var counts = [Int](repeating: 0, count: V)
-        let head = T - 1
         let logFactorialHead = logGamma(Double(head) + 1)
         func visit(_ index: Int, _ remaining: Int) {
             if index == V - 1 {
@@ -115,10 +120,14 @@ struct PolicyLaw {
                     lp += n * p.logInitial[u] - logGamma(n + 1)
                     sum += n * table[u]
                 }
+                guard last else {
+                    atoms.logQ.append(lq); atoms.logP.append(lp); atoms.f.append(sum)
+                    return
+                }
                 for v in 0..<V {
                     atoms.logQ.append(lq + q.logInitial[v])
                     atoms.logP.append(lp + p.logInitial[v])
-                    atoms.f.append(pair.scored == .all ? sum + table[v] : table[v])
+                    atoms.f.append(table[v])
                 }
                 return
             }

@@ -87,13 +87,20 @@ final class PolicyTrialRunner {
         rewards.withUnsafeMutableBufferPointer { fOut in
         logRatioTable.withUnsafeBufferPointer { table in
         rewardTable.withUnsafeBufferPointer { gTable in
+        (draw.chain?.cumulative ?? []).withUnsafeBufferPointer { cumulative in
+            // Token models are sampled here, by inversion of each step's cumulative
+            // probabilities (rows as in TokenChain.sample), so the per-token loop
+            // makes no calls.
+            let independent = draw.chain?.independent ?? true
             for i in 0..<n {
-                draw.sample(into: y, using: source)
                 var sumLR = 0.0, reward = 0.0
                 if V > 0 {
                     var previous = -1
                     for t in 0..<T {
-                        let v = y[t]
+                        let base = previous < 0 || independent ? 0 : (1 + previous) * V
+                        let u = source.uniform()
+                        var v = 0
+                        while u >= cumulative[base + v] { v += 1 }
                         let l = table[(previous + 1) * V + v]
                         let gt = scoreAll || t == T - 1 ? gTable[v] : 0
                         lr[i * T + t] = l
@@ -103,6 +110,7 @@ final class PolicyTrialRunner {
                         previous = v
                     }
                 } else {
+                    draw.sample(into: y, using: source)
                     let x = y[0]
                     sumLR = pair.target.logMass(x) - pair.behavior.logMass(x)
                     reward = scenario.f.evaluate(at: Double(x))
@@ -117,7 +125,7 @@ final class PolicyTrialRunner {
                 sumR += r
                 sumR2 += r * r
             }
-        }}}}}}}}
+        }}}}}}}}}
         let estimates = logW.withUnsafeBufferPointer { lwb in
             weights.withUnsafeBufferPointer { wb in
                 rewards.withUnsafeBufferPointer { fb in
