@@ -23,7 +23,7 @@ extension HTMLReport {
     .verdict { margin: 0.2rem 0; }
     .description { font-style: italic; margin: 0.2rem 0 0.6rem; }
     dl.facts { display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; margin: 0.4rem 0; }
-    dl.facts div, dl.readout div { display: flex; gap: 0.4rem; }
+    dl.facts div { display: flex; gap: 0.4rem; }
     dt { color: var(--muted); }
     dt::after { content: ":"; }
     dd { margin: 0; }
@@ -76,7 +76,10 @@ extension HTMLReport {
     .slider output { font-weight: 700; font-variant-numeric: tabular-nums; }
     .explorer-body { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
     .explorer-body figure { flex: 1 1 420px; }
-    dl.readout { flex: 1 1 260px; display: grid; gap: 0.25rem; margin: 0.8rem 0; }
+    dl.readout { flex: 1 1 340px; display: grid; grid-template-columns: max-content minmax(8rem, 1fr); gap: 0.3rem 0.8rem; margin: 0.8rem 0; align-content: start; }
+    dl.readout div { display: contents; }
+    dl.readout dd { justify-self: start; }
+    .readout-note { flex: 1 1 100%; font-size: 0.85rem; margin: 0; }
     dl.readout dd { font-weight: 600; font-variant-numeric: tabular-nums; }
     details.points > summary { cursor: pointer; font-weight: 600; margin: 0.6rem 0; }
     nav table { width: 100%; }

@@ -7,16 +7,16 @@ extension HTMLReport {
     /// in the embedded JSON: (data-field name, label).
     static func explorerFields(estimators: [String]) -> [(field: String, label: String)] {
         var fields: [(String, String)] = [
-            ("value", "value"), ("verdict", "verdict at this point"),
+            ("value", "value"), ("verdict", "verdict"),
             ("target", "target p"), ("behavior", "behaviour q"),
-            ("ess-observed", "ESS/N observed (mean over the trials)"),
-            ("ess-interval", "interval of the ESS/N check"),
-            ("ess-exact", "E[ESS/N] exact at this N"),
+            ("ess-observed", "ESS/N, observed mean"),
+            ("ess-interval", "ESS/N check interval"),
+            ("ess-exact", "E[ESS/N], exact at N"),
             ("ess-limit", "ESS/N as N → ∞"),
         ]
         for (i, name) in estimators.enumerated() {
-            fields.append(("sd-observed-\(i)", "sd of one trial's \(name) estimate, observed"))
-            fields.append(("sd-exact-\(i)", "sd of one trial's \(name) estimate, exact"))
+            fields.append(("sd-observed-\(i)", "sd of \(name), observed"))
+            fields.append(("sd-exact-\(i)", "sd of \(name), exact"))
         }
         return fields
     }
@@ -29,7 +29,7 @@ extension HTMLReport {
             canonicalNumber(p.scenario.sweepPoint?.value ?? .nan), p.met ? "✓ MET" : "✗ NOT MET",
             p.scenario.target.description, p.scenario.behavior.description,
             g(p.statistics.essFraction.mean),
-            ess?.status != .notApplicable && ess?.tolerance != nil ? "± " + TextReport.g(ess?.tolerance, 3) + " (z* standard errors)"
+            ess?.status != .notApplicable && ess?.tolerance != nil ? "± " + TextReport.g(ess?.tolerance, 3) + " (z* SE)"
                 : "none: the check does not apply",
             g(ess?.expected ?? p.reference.ess?.mean), g(p.reference.essFraction),
         ]
@@ -93,7 +93,7 @@ extension HTMLReport {
             let cls = f.field == "verdict" ? " class=\"\(sw.points[0].met ? "met" : "not-met")\"" : ""
             out += "<div><dt>\(HTMLText.escape(f.label))</dt><dd data-field=\"\(f.field)\"\(cls)>\(HTMLText.escape(texts[0][k]))</dd></div>\n"
         }
-        out += "</dl>\n</div>\n<script type=\"application/json\" id=\"\(id)-data\">\(json)</script>\n</div>\n"
+        out += "</dl>\n<p class=\"note readout-note\">sd: the standard deviation of one trial's estimate, observed over the K trials and exact. SE: standard error; z* = \(HTMLText.escape(TextReport.g(report.thresholds.zStar, 4))).</p>\n</div>\n<script type=\"application/json\" id=\"\(id)-data\">\(json)</script>\n</div>\n"
         return out
     }
 }
