@@ -109,6 +109,22 @@ struct HTMLReportTests {
         }
     }
 
+    @Test("bad input: --format html or --output with --trial, and an --output that cannot be written, exit 2")
+    func badInput() throws {
+        for extra in [["--format", "html"], ["--output", "trial.html"]] {
+            let run = runISCert(["check", CLI.scenario("gaussian-gap-1"), "--trial", "0"] + extra)
+            #expect(run.status == 2, "\(extra)")
+            #expect(run.stderr.contains("--trial prints one trial"), "\(run.stderr)")
+            #expect(run.stdout.isEmpty)
+        }
+        try withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("no-such-folder/report.html").path
+            let run = runISCert(["check", CLI.scenario("beta-uniform"), "--trials", "100", "--format", "html", "--output", file])
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("cannot write the report to \(file)"), "\(run.stderr)")
+        }
+    }
+
     @Test("same run, same bytes: for any --jobs, and in a file written with --output")
     func deterministic() throws {
         try withTemporaryDirectory { dir in
