@@ -111,7 +111,8 @@ struct Check: ParsableCommand {
     func emit(_ text: String) throws {
         guard let output else { return print(text) }
         do {
-            try (text.hasSuffix("\n") ? text : text + "\n").write(toFile: output, atomically: true, encoding: .utf8)
+            // The same bytes as standard output, where print adds the newline.
+            try (text + "\n").write(toFile: output, atomically: true, encoding: .utf8)
         } catch {
             FileHandle.writeError("error: cannot write the report to \(output): \(error.localizedDescription)")
             throw ExitCode(ISCert.Exit.badInput)
