@@ -85,8 +85,9 @@ extension HTMLReport {
         out += plot.open(id: "\(id)-density", title: "Densities of the target p and the behaviour q",
                          description: "The exact densities p(x) (solid) and q(x) (dashed) at the point the slider selects, on a common scale for all points.",
                          xLabel: "x", yLabel: "density", cssClass: "density-plot")
-        out += "<path class=\"density behavior\" d=\"\(path(curves.behavior[0]))\"/>\n"
-        out += "<path class=\"density target\" d=\"\(path(curves.target[0]))\"/>\n</svg>\n"
+        // q, dashed, over p: where the two coincide (p = q) both stay visible.
+        out += "<path class=\"density target\" d=\"\(path(curves.target[0]))\"/>\n"
+        out += "<path class=\"density behavior\" d=\"\(path(curves.behavior[0]))\"/>\n</svg>\n"
         out += "<figcaption><span class=\"key target\">p (target), solid</span> <span class=\"key behavior\">q (behaviour), dashed</span></figcaption>\n</figure>\n"
         out += "<dl class=\"readout\" aria-live=\"polite\">\n"
         for (k, f) in fields.enumerated() where f.field != "value" {
