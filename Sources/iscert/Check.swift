@@ -9,7 +9,7 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Certify the scenarios in files or folders (default: Scenarios/).")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, markdown }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, markdown, html }
 
     @Argument(help: "Scenario files (.iscert) or folders searched for them.")
     var paths: [String] = ["Scenarios"]
@@ -26,8 +26,11 @@ struct Check: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var jobs: Int = Simulator.defaultJobs
 
-    @Option(help: "Output format: text, json, junit (for CI systems) or markdown (for pull-request comments).")
+    @Option(help: "Output format: text, json, junit (for CI systems), markdown (for pull-request comments) or html (one self-contained page with charts).")
     var format: Format = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
 
     @Option(help: "Family-wise false-alarm rate of the run, shared by its checks (Bonferroni).")
     var alpha: Double = Thresholds.defaultAlpha
@@ -48,6 +51,9 @@ struct Check: ParsableCommand {
         if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
         if let m = familyChecks, m < 1 { throw ValidationError("--family-checks must be at least 1, got \(m)") }
         if let t = trial, t < 0 { throw ValidationError("--trial must be >= 0, got \(t)") }
+        if trial != nil, format == .html || output != nil {
+            throw ValidationError("--trial prints one trial as text or json to standard output; --format html and --output are for reports")
+        }
         if RandomSource.Algorithm(rawValue: rng) == nil {
             throw ValidationError("--rng must be one of \(RandomSource.Algorithm.allCases.map(\.rawValue).joined(separator: ", ")), got '\(rng)'")
         }
@@ -89,13 +95,28 @@ struct Check: ParsableCommand {
         }
 
         let report = try certifier.certify(scenarios)
+        let rendered: String
         switch format {
-        case .text: print(TextReport.render(report))
-        case .json: print(try JSONReport(report).encoded())
-        case .junit: print(JUnitReport.render(report))
-        case .markdown: print(MarkdownReport.render(report))
+        case .text: rendered = TextReport.render(report)
+        case .json: rendered = try JSONReport(report).encoded()
+        case .junit: rendered = JUnitReport.render(report)
+        case .markdown: rendered = MarkdownReport.render(report)
+        case .html: rendered = try HTMLReport(report, simulator: simulator).render()
         }
+        try emit(rendered)
         if !report.passed { throw ExitCode(ISCert.Exit.notMet) }
+    }
+
+    /// Prints the report, or writes it to `--output`.
+    func emit(_ text: String) throws {
+        guard let output else { return print(text) }
+        do {
+            // The same bytes as standard output, where print adds the newline.
+            try (text + "\n").write(toFile: output, atomically: true, encoding: .utf8)
+        } catch {
+            FileHandle.writeError("error: cannot write the report to \(output): \(error.localizedDescription)")
+            throw ExitCode(ISCert.Exit.badInput)
+        }
     }
 
     func loadScenarios() throws -> [Scenario] {
