@@ -11,9 +11,13 @@ import Darwin
 /// for token sequences and integer actions.
 protocol TrialRunning: AnyObject {
     func run(trial: Int) -> TrialSummary
+    /// The log-weights of the last trial run, one per sample.
+    var trialLogWeights: [Double] { get }
 }
 
-extension TrialRunner: TrialRunning {}
+extension TrialRunner: TrialRunning {
+    var trialLogWeights: [Double] { logRatios }
+}
 
 /// Makes the runner a scenario needs.
 func makeTrialRunner(scenario: Scenario, estimators: [any Estimator], drawFrom: DrawSource,
@@ -144,4 +148,6 @@ final class PolicyTrialRunner {
     }
 }
 
-extension PolicyTrialRunner: TrialRunning {}
+extension PolicyTrialRunner: TrialRunning {
+    var trialLogWeights: [Double] { logW }
+}

@@ -14,14 +14,14 @@ extension Simulator {
     ///     only a key of its stream).
     public func logWeights(_ scenario: Scenario, trials range: Range<Int>,
                            drawFrom: DrawSource = .behavior) throws -> [Double] {
-        let runner = try TrialRunner(scenario: scenario, estimators: [], drawFrom: drawFrom,
-                                     masterSeed: seed(for: scenario), algorithm: algorithm)
+        let runner = try makeTrialRunner(scenario: scenario, estimators: [], drawFrom: drawFrom,
+                                         masterSeed: seed(for: scenario), algorithm: algorithm)
         var out: [Double] = []
         out.reserveCapacity(range.count * scenario.samples)
         for t in range {
             _ = runner.run(trial: t)
             // The runner keeps the last trial's log-ratios whole.
-            out += runner.logRatios
+            out += runner.trialLogWeights
         }
         return out
     }

@@ -27,7 +27,7 @@ extension HTMLReport {
         let ess = p.check(.ess)
         var texts = [
             canonicalNumber(p.scenario.sweepPoint?.value ?? .nan), p.met ? "✓ MET" : "✗ NOT MET",
-            p.scenario.target.description, p.scenario.behavior.description,
+            p.scenario.targetDescription, p.scenario.behaviorDescription,
             g(p.statistics.essFraction.mean),
             ess?.status != .notApplicable && ess?.tolerance != nil ? "± " + TextReport.g(ess?.tolerance, 3) + " (z* SE)"
                 : "none: the check does not apply",
@@ -48,7 +48,9 @@ extension HTMLReport {
     /// the precomputed paths and texts of the point the slider selects (or that
     /// the URL fragment names, `#gap=1.5`).
     func explorer(_ sw: SweepReport, values: [Double], x sweepX: PlotScale, id: String) -> String {
-        guard let curves = DensityCurves(pairs: sw.points.map { ($0.scenario.target, $0.scenario.behavior) }) else { return "" }
+        // Densities of one-dimensional distributions only: a policy scenario has none to draw.
+        guard sw.scenario.policy == nil,
+              let curves = DensityCurves(pairs: sw.points.map { ($0.scenario.target, $0.scenario.behavior) }) else { return "" }
         let variable = sw.scenario.sweep?.variable ?? "value"
         let names = sw.points.first?.estimators ?? []
         let fields = Self.explorerFields(estimators: names)

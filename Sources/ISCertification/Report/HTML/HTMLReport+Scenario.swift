@@ -14,8 +14,8 @@ extension HTMLReport {
         out += "<p class=\"description\">\(HTMLText.escape(s.summary))</p>\n"
         out += "<dl class=\"facts\">\n"
         func fact(_ term: String, _ value: String) { out += "<div><dt>\(term)</dt><dd>\(value)</dd></div>\n" }
-        fact("target p", "<code>\(HTMLText.escape(s.target.description))</code>")
-        fact("behaviour q", "<code>\(HTMLText.escape(s.behavior.description))</code>")
+        fact("target p", "<code>\(HTMLText.escape(s.targetDescription))</code>")
+        fact("behaviour q", "<code>\(HTMLText.escape(s.behaviorDescription))</code>")
         fact("f(x)", "<code>\(HTMLText.escape(s.f.canonicalText))</code>")
         fact("N (draws per trial)", "\(s.samples)")
         fact("K (trials)", "\(s.trials)")
