@@ -80,6 +80,7 @@ public struct Simulator: Sendable {
         let algorithm = self.algorithm
         let progress = self.progress
         let workers = Swift.min(jobs, Swift.max(blockCount, 1))
+        progress?(SimulationProgress(scenario: scenario.name, trialsDone: 0, trials: range.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let runner: TrialRunner
             do {
@@ -116,8 +117,9 @@ public struct Simulator: Sendable {
     }
 }
 
-/// How far a simulation of one scenario has come: reported after each block, from
-/// the thread that ran it, so reports of one scenario may arrive out of order.
+/// How far a simulation of one scenario has come: reported with 0 trials done when
+/// it starts, then after each block from the thread that ran it, so reports of
+/// one scenario may arrive out of order.
 public struct SimulationProgress: Sendable, Hashable {
     /// The scenario (or sweep point) being simulated.
     public var scenario: String
