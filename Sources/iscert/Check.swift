@@ -9,7 +9,18 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Certify the scenarios in files or folders (default: Scenarios/).")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, markdown }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, junit, markdown
+
+        func render(_ report: CertificationReport) throws -> String {
+            switch self {
+            case .text: TextReport.render(report)
+            case .json: try JSONReport(report).encoded()
+            case .junit: JUnitReport.render(report)
+            case .markdown: MarkdownReport.render(report)
+            }
+        }
+    }
 
     @Argument(help: "Scenario files (.iscert) or folders searched for them.")
     var paths: [String] = ["Scenarios"]
@@ -26,8 +37,8 @@ struct Check: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var jobs: Int = Simulator.defaultJobs
 
-    @Option(help: "Output format: text, json, junit (for CI systems) or markdown (for pull-request comments).")
-    var format: Format = .text
+    @Option(help: "Output format: text (the default), json, junit (for CI systems) or markdown (for pull-request comments).")
+    var format: Format?
 
     @Option(help: "Family-wise false-alarm rate of the run, shared by its checks (Bonferroni).")
     var alpha: Double = Thresholds.defaultAlpha
@@ -41,6 +52,24 @@ struct Check: ParsableCommand {
     @Option(help: "Random number generator: mt19937, ranlxd2 or taus2.")
     var rng: String = RandomSource.Algorithm.mt19937.rawValue
 
+    @Option(help: ArgumentHelp(
+        "Progress bar on standard error: auto (only when standard error is a terminal and the environment variable CI is not set), always or never.",
+        valueName: "auto|always|never"))
+    var progress: ProgressMode = .auto
+
+    @Option(help: ArgumentHelp(
+        "Run only shard i of n (0 <= i < n): a disjoint slice of every scenario's trials. Needs --output; `iscert merge` combines the n shard files into the report of the whole run.",
+        valueName: "i/n"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp(
+        "The shard file to write (with --shard). An existing file is not replaced unless --force is given.",
+        valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Replace an existing --output file.")
+    var force = false
+
     func validate() throws {
         if let k = trials, k < 2 { throw ValidationError("--trials must be at least 2, got \(k)") }
         if let n = samples, n < 2 { throw ValidationError("--samples must be at least 2, got \(n)") }
@@ -51,6 +80,19 @@ struct Check: ParsableCommand {
         if RandomSource.Algorithm(rawValue: rng) == nil {
             throw ValidationError("--rng must be one of \(RandomSource.Algorithm.allCases.map(\.rawValue).joined(separator: ", ")), got '\(rng)'")
         }
+        if let text = shard {
+            do { _ = try ShardSpec(parsing: text) } catch {
+                throw ValidationError("--shard \(error)")
+            }
+            if output == nil { throw ValidationError("--shard needs --output FILE, the shard file to write") }
+            if trial != nil { throw ValidationError("--trial replays one trial of a whole scenario and cannot be combined with --shard") }
+            if format != nil {
+                throw ValidationError("--format does not apply with --shard, which writes a shard file; give --format to `iscert merge`")
+            }
+        } else if output != nil {
+            throw ValidationError("--output writes a shard file and needs --shard i/n (--shard 0/1 writes the whole run as one shard)")
+        }
+        if force && output == nil { throw ValidationError("--force only applies to --output") }
     }
 
     func run() throws {
@@ -64,9 +106,10 @@ struct Check: ParsableCommand {
             FileHandle.writeError(error.description)
             throw ExitCode(ISCert.Exit.badInput)
         }
-        let simulator = Simulator(jobs: jobs, masterSeed: seed, algorithm: RandomSource.Algorithm(rawValue: rng)!)
+        var simulator = Simulator(jobs: jobs, masterSeed: seed, algorithm: RandomSource.Algorithm(rawValue: rng)!)
         var certifier = Certifier(simulator: simulator, alpha: alpha, trials: trials, samples: samples)
         certifier.familyChecks = familyChecks
+        let format = format ?? .text
 
         if let t = trial {
             guard scenarios.count == 1 else {
@@ -88,13 +131,36 @@ struct Check: ParsableCommand {
             return
         }
 
-        let report = try certifier.certify(scenarios)
-        switch format {
-        case .text: print(TextReport.render(report))
-        case .json: print(try JSONReport(report).encoded())
-        case .junit: print(JUnitReport.render(report))
-        case .markdown: print(MarkdownReport.render(report))
+        let spec = try shard.map { try ShardSpec(parsing: $0) }
+        let points = scenarios.flatMap(\.points).map(certifier.effective)
+        let bar = progress.enabled() ? ProgressBar(points: points.map(\.name)) : nil
+        if let bar {
+            simulator.progress = { bar.update($0) }
+            certifier.simulator = simulator
         }
+        defer { bar?.finish() }
+
+        if let spec, let output {
+            try ShardOutput.check(output, force: force, scenarioFiles: scenarios.compactMap(\.file))
+            let file: ShardFile
+            do { file = try certifier.runShard(scenarios, shard: spec) } catch let error as ShardError {
+                FileHandle.writeError("error: \(error)")
+                throw ExitCode(ISCert.Exit.badInput)
+            }
+            try ShardOutput.write(try file.encoded(), to: output, force: force)
+            bar?.finish()
+            let run = file.points.reduce(0) { $0 + $1.trials }
+            let mine = file.points.reduce(0) { sum, p in
+                sum + Swift.max(0, Swift.min((p.firstBlock + p.statistics.count) * Simulator.blockSize, p.trials)
+                                   - p.firstBlock * Simulator.blockSize)
+            }
+            print("shard \(spec): \(mine) of \(run) trials of \(points.count) scenario point\(points.count == 1 ? "" : "s") written to \(output)")
+            return
+        }
+
+        let report = try certifier.certify(scenarios)
+        bar?.finish()
+        print(try format.render(report))
         if !report.passed { throw ExitCode(ISCert.Exit.notMet) }
     }
 
