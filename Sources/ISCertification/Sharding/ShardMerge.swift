@@ -42,7 +42,7 @@ public enum ShardMerge {
         // a complaint about some key deep inside.
         struct Header: Decodable { var format: String?; var version: Int? }
         guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
-            throw ShardError("\(path): not a shard file (not a JSON object); shard files are written by `iscert check --shard i/n --output FILE`")
+            throw ShardError("\(path): not a shard file (not a JSON object, or cut short); shard files are written by `iscert check --shard i/n --output FILE`")
         }
         guard header.format == ShardFile.formatName else {
             throw ShardError("\(path): not a shard file (its \"format\" is not \"\(ShardFile.formatName)\"); shard files are written by `iscert check --shard i/n --output FILE`")
@@ -79,7 +79,7 @@ public enum ShardMerge {
             if file.shard.count != n {
                 throw ShardError("\(path): shard \(file.shard.index)/\(file.shard.count) does not belong with \(first.path), shard \(first.file.shard.index)/\(n): the run was split into a different number of shards")
             }
-            if let difference = difference(first.file.run, file.run) {
+            if let difference = difference(first.file.run, file.run, firstPath: first.path) {
                 throw ShardError("\(path): does not belong with \(first.path): \(difference)")
             }
         }
@@ -177,7 +177,7 @@ public enum ShardMerge {
     }
 
     /// The first way two runs differ, in words; nil when they are the same run.
-    static func difference(_ a: ShardFile.Run, _ b: ShardFile.Run) -> String? {
+    static func difference(_ a: ShardFile.Run, _ b: ShardFile.Run, firstPath: String) -> String? {
         if a.scenarios.map(\.name) != b.scenarios.map(\.name) {
             return "it has the scenarios [\(b.scenarios.map(\.name).joined(separator: ", "))], not [\(a.scenarios.map(\.name).joined(separator: ", "))]"
         }
@@ -186,7 +186,8 @@ public enum ShardMerge {
             return "scenario '\(x.name)' differs (its canonical text is not the same)"
         }
         func option<T: Equatable>(_ name: String, _ x: T?, _ y: T?) -> String? {
-            x == y ? nil : "it was run with \(name) \(y.map { "\($0)" } ?? "(not given)"), not \(x.map { "\($0)" } ?? "(not given)")"
+            func text(_ v: T?) -> String { v.map { "\($0)" } ?? "not given" }
+            return x == y ? nil : "\(name) differs: \(text(y)) here, \(text(x)) in \(firstPath)"
         }
         return option("--seed", a.seed, b.seed) ?? option("--trials", a.trials, b.trials)
             ?? option("--samples", a.samples, b.samples) ?? option("--family-checks", a.familyChecks, b.familyChecks)
