@@ -43,7 +43,7 @@ struct Check: ParsableCommand {
     @Option(help: "Family-wise false-alarm rate of the run, shared by its checks (Bonferroni).")
     var alpha: Double = Thresholds.defaultAlpha
 
-    @Option(help: "Number of checks sharing --alpha (default: 3 per scenario in this run).")
+    @Option(help: "Number of checks sharing --alpha (default: every check the run's scenarios plan, applicable or not).")
     var familyChecks: Int?
 
     @Option(help: "Replay one trial (0-based) of a single scenario and print its summary.")
