@@ -5,9 +5,21 @@ import Testing
 @Suite("Sharding")
 struct ShardingTests {
     /// A single scenario, one with an MSE claim, and a sweep over N with a slope
-    /// check, at a K that does not split evenly into blocks or shards.
-    static let run = [CLI.scenario("gaussian-gap-1"), CLI.scenario("truncation-mse"), CLI.scenario("snis-sample-size"),
-                      "--trials", "700"]
+    /// check (written into `dir`), at a K that does not split evenly into blocks
+    /// or shards.
+    static func run(in dir: URL) throws -> [String] {
+        let sweep = try write("""
+            name        = "small-snis-sweep"
+            description = "SNIS over N"
+            target      = normal(mean: 1, sd: 1)
+            behavior    = normal(mean: 0, sd: 1)
+            f(x)        = x^2
+            sweep       = samples in [10, 20, 40]
+            estimators  = is, snis
+
+            """, to: "sweep.iscert", in: dir)
+        return [CLI.scenario("gaussian-gap-1"), CLI.scenario("truncation-mse"), sweep, "--trials", "450"]
+    }
 
     /// Writes shards 0/n ... (n-1)/n of `args` into `dir`, and returns their paths.
     static func shards(_ args: [String], count n: Int, in dir: URL, prefix: String = "shard",
@@ -28,9 +40,10 @@ struct ShardingTests {
     @Test("shards 0/3, 1/3 and 2/3 merge into the unsharded report, byte for byte, in every format")
     func mergeEqualsUnsharded() throws {
         try withTemporaryDirectory { dir in
-            let paths = Self.shards(Self.run, count: 3, in: dir)
+            let run = try Self.run(in: dir)
+            let paths = Self.shards(run, count: 3, in: dir)
             for format in ["json", "text", "junit", "markdown"] {
-                let whole = runISCert(["check"] + Self.run + ["--format", format])
+                let whole = runISCert(["check"] + run + ["--format", format])
                 #expect(whole.status == 0)
                 let merged = runISCert(["merge", paths[2], paths[0], paths[1], "--format", format])
                 #expect(merged.status == 0, "\(merged.stderr)")
@@ -40,7 +53,7 @@ struct ShardingTests {
             }
             let report = try decode(Report.self, runISCert(["merge"] + paths + ["--format", "json"]).stdout)
             #expect(report.scenarios.map(\.name) == ["gaussian-gap-1", "truncation-mse"])
-            #expect(report.sweeps?.map(\.name) == ["snis-sample-size"])
+            #expect(report.sweeps?.map(\.name) == ["small-snis-sweep"])
         }
     }
 
