@@ -17,8 +17,9 @@ public struct Simulator: Sendable {
     public var jobs: Int
     public var masterSeed: UInt64?
     public var algorithm: RandomSource.Algorithm
-    /// Called from the worker threads after each block, for progress displays.
-    /// It sees only counts, never a result, so it cannot change one.
+    /// For progress displays: called when a simulation starts, then from the
+    /// worker threads after each block. It sees only counts, never a result, so
+    /// it cannot change one.
     public var progress: (@Sendable (SimulationProgress) -> Void)?
 
     /// - Parameters:
