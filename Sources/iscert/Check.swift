@@ -9,7 +9,21 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Certify the scenarios in files or folders (default: Scenarios/).")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, markdown, html }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, junit, markdown, html
+
+        /// The report in this format; the HTML page replays a few trials with
+        /// `simulator` to draw their weights.
+        func render(_ report: CertificationReport, simulator: Simulator) throws -> String {
+            switch self {
+            case .text: TextReport.render(report)
+            case .json: try JSONReport(report).encoded()
+            case .junit: JUnitReport.render(report)
+            case .markdown: MarkdownReport.render(report)
+            case .html: try HTMLReport(report, simulator: simulator).render()
+            }
+        }
+    }
 
     @Argument(help: "Scenario files (.iscert) or folders searched for them.")
     var paths: [String] = ["Scenarios"]
@@ -26,16 +40,13 @@ struct Check: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var jobs: Int = Simulator.defaultJobs
 
-    @Option(help: "Output format: text, json, junit (for CI systems), markdown (for pull-request comments) or html (one self-contained page with charts).")
-    var format: Format = .text
-
-    @Option(help: "Write the report to this file instead of standard output.")
-    var output: String?
+    @Option(help: "Output format: text (the default), json, junit (for CI systems), markdown (for pull-request comments) or html (one self-contained page with charts).")
+    var format: Format?
 
     @Option(help: "Family-wise false-alarm rate of the run, shared by its checks (Bonferroni).")
     var alpha: Double = Thresholds.defaultAlpha
 
-    @Option(help: "Number of checks sharing --alpha (default: 3 per scenario in this run).")
+    @Option(help: "Number of checks sharing --alpha (default: every check the run's scenarios plan, applicable or not).")
     var familyChecks: Int?
 
     @Option(help: "Replay one trial (0-based) of a single scenario and print its summary.")
@@ -43,6 +54,24 @@ struct Check: ParsableCommand {
 
     @Option(help: "Random number generator: mt19937, ranlxd2 or taus2.")
     var rng: String = RandomSource.Algorithm.mt19937.rawValue
+
+    @Option(help: ArgumentHelp(
+        "Progress bar on standard error: auto (only when standard error is a terminal and the environment variable CI is not set), always or never.",
+        valueName: "auto|always|never"))
+    var progress: ProgressMode = .auto
+
+    @Option(help: ArgumentHelp(
+        "Run only shard i of n (0 <= i < n): a disjoint slice of every scenario's trials. Needs --output; `iscert merge` combines the n shard files into the report of the whole run.",
+        valueName: "i/n"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp(
+        "Write to this file instead of standard output: the report, or with --shard the shard file. An existing file is not replaced unless --force is given, and a scenario file never is.",
+        valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Replace an existing --output file.")
+    var force = false
 
     func validate() throws {
         if let k = trials, k < 2 { throw ValidationError("--trials must be at least 2, got \(k)") }
@@ -57,6 +86,17 @@ struct Check: ParsableCommand {
         if RandomSource.Algorithm(rawValue: rng) == nil {
             throw ValidationError("--rng must be one of \(RandomSource.Algorithm.allCases.map(\.rawValue).joined(separator: ", ")), got '\(rng)'")
         }
+        if let text = shard {
+            do { _ = try ShardSpec(parsing: text) } catch {
+                throw ValidationError("--shard \(error)")
+            }
+            if output == nil { throw ValidationError("--shard needs --output FILE, the shard file to write") }
+            if trial != nil { throw ValidationError("--trial replays one trial of a whole scenario and cannot be combined with --shard") }
+            if format != nil {
+                throw ValidationError("--format does not apply with --shard, which writes a shard file; give --format to `iscert merge`")
+            }
+        }
+        if force && output == nil { throw ValidationError("--force only applies to --output") }
     }
 
     func run() throws {
@@ -70,9 +110,10 @@ struct Check: ParsableCommand {
             FileHandle.writeError(error.description)
             throw ExitCode(ISCert.Exit.badInput)
         }
-        let simulator = Simulator(jobs: jobs, masterSeed: seed, algorithm: RandomSource.Algorithm(rawValue: rng)!)
+        var simulator = Simulator(jobs: jobs, masterSeed: seed, algorithm: RandomSource.Algorithm(rawValue: rng)!)
         var certifier = Certifier(simulator: simulator, alpha: alpha, trials: trials, samples: samples)
         certifier.familyChecks = familyChecks
+        let format = format ?? .text
 
         if let t = trial {
             guard scenarios.count == 1 else {
@@ -94,29 +135,44 @@ struct Check: ParsableCommand {
             return
         }
 
-        let report = try certifier.certify(scenarios)
-        let rendered: String
-        switch format {
-        case .text: rendered = TextReport.render(report)
-        case .json: rendered = try JSONReport(report).encoded()
-        case .junit: rendered = JUnitReport.render(report)
-        case .markdown: rendered = MarkdownReport.render(report)
-        case .html: rendered = try HTMLReport(report, simulator: simulator).render()
+        let spec = try shard.map { try ShardSpec(parsing: $0) }
+        let points = scenarios.flatMap(\.points).map(certifier.effective)
+        let bar = progress.enabled() ? ProgressBar(points: points.map(\.name)) : nil
+        if let bar {
+            simulator.progress = { bar.update($0) }
+            certifier.simulator = simulator
         }
-        try emit(rendered)
-        if !report.passed { throw ExitCode(ISCert.Exit.notMet) }
-    }
+        defer { bar?.finish() }
 
-    /// Prints the report, or writes it to `--output`.
-    func emit(_ text: String) throws {
-        guard let output else { return print(text) }
-        do {
-            // The same bytes as standard output, where print adds the newline.
-            try (text + "\n").write(toFile: output, atomically: true, encoding: .utf8)
-        } catch {
-            FileHandle.writeError("error: cannot write the report to \(output): \(error.localizedDescription)")
-            throw ExitCode(ISCert.Exit.badInput)
+        if let spec, let output {
+            try ShardOutput.check(output, force: force, scenarioFiles: scenarios.compactMap(\.file))
+            let file: ShardFile
+            do { file = try certifier.runShard(scenarios, shard: spec) } catch let error as ShardError {
+                FileHandle.writeError("error: \(error)")
+                throw ExitCode(ISCert.Exit.badInput)
+            }
+            try ShardOutput.write(try file.encoded(), to: output, force: force)
+            bar?.finish()
+            let run = file.points.reduce(0) { $0 + $1.trials }
+            let mine = file.points.reduce(0) { sum, p in
+                sum + Swift.max(0, Swift.min((p.firstBlock + p.statistics.count) * Simulator.blockSize, p.trials)
+                                   - p.firstBlock * Simulator.blockSize)
+            }
+            print("shard \(spec): \(mine) of \(run) trials of \(points.count) scenario point\(points.count == 1 ? "" : "s") written to \(output)")
+            return
         }
+
+        let report = try certifier.certify(scenarios)
+        bar?.finish()
+        let rendered = try format.render(report, simulator: simulator)
+        if let output {
+            try ShardOutput.check(output, force: force, scenarioFiles: scenarios.compactMap(\.file), report: true)
+            // The same bytes as standard output, where print adds the newline.
+            try ShardOutput.write(Data((rendered + "\n").utf8), to: output, force: force, report: true)
+        } else {
+            print(rendered)
+        }
+        if !report.passed { throw ExitCode(ISCert.Exit.notMet) }
     }
 
     func loadScenarios() throws -> [Scenario] {

@@ -24,6 +24,7 @@ struct Explain: ParsableCommand {
     func validate() throws {
         if let k = trials, k < 2 { throw ValidationError("--trials must be at least 2, got \(k)") }
         if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
+        if let m = familyChecks, m < 1 { throw ValidationError("--family-checks must be at least 1, got \(m)") }
     }
 
     func run() throws {

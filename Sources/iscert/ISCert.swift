@@ -10,9 +10,10 @@ struct ISCert: ParsableCommand {
         abstract: "Certify importance-sampling estimators by simulation.",
         discussion: """
         Exit status: 0 when every scenario meets its expectation, 1 when one does not, \
-        2 on bad input (a scenario file with errors, a missing path, an invalid option).
+        2 on bad input (a scenario file with errors, a missing path, an invalid option, \
+        a missing or mismatched shard).
         """,
-        subcommands: [Check.self, Explain.self],
+        subcommands: [Check.self, Explain.self, Merge.self],
         defaultSubcommand: Check.self
     )
 

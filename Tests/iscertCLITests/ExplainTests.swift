@@ -17,6 +17,17 @@ struct ExplainTests {
         #expect(out.contains { $0.hasPrefix("  khat: applies") })
     }
 
+    @Test("invalid option values are bad input",
+          arguments: [(["--trials", "1"], "--trials must be at least 2, got 1"), (["--alpha", "1"], "--alpha must be in (0, 1)"),
+                      (["--family-checks", "0"], "--family-checks must be at least 1, got 0"),
+                      (["--trials", "many"], "'many' is invalid for '--trials")])
+    func badOptions(_ args: [String], _ message: String) {
+        let run = runISCert(["explain", CLI.scenario("beta-uniform")] + args)
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.hasPrefix("Error: ") && run.stderr.contains(message), "\(run.stderr)")
+    }
+
     @Test("a missing file is bad input")
     func missingFile() {
         let run = runISCert(["explain", "no-such-file.iscert"])

@@ -53,24 +53,43 @@ public struct Certifier: Sendable {
         return s
     }
 
+    /// Where a certification's trial statistics come from, given the scenario as
+    /// it runs (a sweep point, overrides applied) and its estimators in run order:
+    /// by default the simulation; merged shards supply them instead.
+    public typealias StatisticsSource = (_ scenario: Scenario, _ estimators: [any Estimator]) throws -> RunStatistics
+
+    /// The estimators a scenario runs, in run order. With MSE claims, ordinary IS
+    /// goes first: the paired statistics are kept against the first estimator of
+    /// each trial.
+    public func runEstimators(_ scenario: Scenario) -> [any Estimator] {
+        Self.runSpecs(effective(scenario)).map { BuiltinEstimator($0) }
+    }
+
+    static func runSpecs(_ s: Scenario) -> [EstimatorSpec] {
+        s.mseBelowIS.isEmpty ? s.estimators : [.importanceSampling] + s.estimators.filter { $0 != .importanceSampling }
+    }
+
     /// Certifies every scenario, sharing the run's false-alarm rate among them.
-    public func certify(_ scenarios: [Scenario]) throws -> CertificationReport {
+    /// - Parameter statistics: supplies each point's trial statistics instead of
+    ///   simulating them (``ShardMerge`` passes merged shards); nil simulates.
+    public func certify(_ scenarios: [Scenario], statistics: StatisticsSource? = nil) throws -> CertificationReport {
         let t = thresholds(for: scenarios)
         var singles: [ScenarioReport] = [], sweeps: [SweepReport] = []
         for s in scenarios {
-            if s.sweep != nil { sweeps.append(try certifySweep(s, thresholds: t)) } else {
-                singles.append(try certify(s, thresholds: t))
+            if s.sweep != nil { sweeps.append(try certifySweep(s, thresholds: t, statistics: statistics)) } else {
+                singles.append(try certify(s, thresholds: t, statistics: statistics))
             }
         }
         return CertificationReport(scenarios: singles, sweeps: sweeps, thresholds: t)
     }
 
     /// Certifies every point of a swept scenario, then the checks across points.
-    public func certifySweep(_ scenario: Scenario, thresholds: Thresholds) throws -> SweepReport {
+    public func certifySweep(_ scenario: Scenario, thresholds: Thresholds,
+                             statistics: StatisticsSource? = nil) throws -> SweepReport {
         let points = try scenario.points.map { point -> ScenarioReport in
             var p = point
             if p.file == nil { p.file = scenario.file }
-            return try certify(p, thresholds: thresholds)
+            return try certify(p, thresholds: thresholds, statistics: statistics)
         }
         var checks: [CheckResult] = []
         if scenario.sweep?.variable == "samples" {
@@ -83,16 +102,16 @@ public struct Certifier: Sendable {
 
     /// Certifies one scenario (one point of a sweep) with its own estimators, or
     /// with `estimators` (a user's own, or planted bugs) when given.
+    /// - Parameter statistics: supplies the trial statistics instead of simulating
+    ///   them; the checks and the verdict are the same either way.
     public func certify(_ scenario: Scenario, estimators custom: [any Estimator]? = nil,
-                        thresholds: Thresholds, drawFrom: DrawSource = .behavior) throws -> ScenarioReport {
+                        thresholds: Thresholds, drawFrom: DrawSource = .behavior,
+                        statistics: StatisticsSource? = nil) throws -> ScenarioReport {
         let s = effective(scenario)
-        // With MSE claims, ordinary IS goes first: the paired statistics are kept
-        // against the first estimator of each trial.
-        let specs = s.mseBelowIS.isEmpty ? s.estimators
-            : [.importanceSampling] + s.estimators.filter { $0 != .importanceSampling }
+        let specs = Self.runSpecs(s)
         let estimators: [any Estimator] = custom ?? specs.map { BuiltinEstimator($0) }
         let reference = Self.reference(s, estimators: estimators)
-        let stats = try simulator.run(s, estimators: estimators, drawFrom: drawFrom)
+        let stats = try statistics?(s, estimators) ?? simulator.run(s, estimators: estimators, drawFrom: drawFrom)
         var notes: [String] = []
         if stats.nonFiniteTrials > 0 {
             notes.append("\(stats.nonFiniteTrials) trials had non-finite weights or values (first: trial \(stats.firstNonFiniteTrial!))")

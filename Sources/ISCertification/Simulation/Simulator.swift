@@ -17,6 +17,10 @@ public struct Simulator: Sendable {
     public var jobs: Int
     public var masterSeed: UInt64?
     public var algorithm: RandomSource.Algorithm
+    /// For progress displays: called when a simulation starts, then from the
+    /// worker threads after each block. It sees only counts, never a result, so
+    /// it cannot change one.
+    public var progress: (@Sendable (SimulationProgress) -> Void)?
 
     /// - Parameters:
     ///   - jobs: worker threads, >= 1.
@@ -36,6 +40,35 @@ public struct Simulator: Sendable {
     /// Trials `range` of `scenario`, folded into one ``RunStatistics``.
     public func run(_ scenario: Scenario, estimators: [any Estimator], drawFrom: DrawSource = .behavior,
                     trials range: Range<Int>? = nil) throws -> RunStatistics {
+        Self.fold(try runBlocks(scenario, estimators: estimators, drawFrom: drawFrom, trials: range),
+                  estimators: estimators.count)
+    }
+
+    /// The number of blocks of ``blockSize`` trials that `trials` trials make
+    /// (the last one may be short).
+    public static func blockCount(trials: Int) -> Int { (Swift.max(0, trials) + blockSize - 1) / blockSize }
+
+    /// Blocks `blocks` of `scenario`'s trials, one ``RunStatistics`` per block in
+    /// block order; block b holds trials 64b ..< min(64(b + 1), K). Folding the
+    /// blocks of all shards with ``fold(_:estimators:)`` gives the bits of ``run``.
+    public func runBlocks(_ scenario: Scenario, estimators: [any Estimator], drawFrom: DrawSource = .behavior,
+                          blocks: Range<Int>) throws -> [RunStatistics] {
+        let lo = Swift.min(blocks.lowerBound * Self.blockSize, scenario.trials)
+        let hi = Swift.min(blocks.upperBound * Self.blockSize, scenario.trials)
+        return try runBlocks(scenario, estimators: estimators, drawFrom: drawFrom, trials: lo..<hi)
+    }
+
+    /// Folds per-block statistics in block order, starting from an empty
+    /// ``RunStatistics``. Chan's merge is not associative bit for bit, so every
+    /// path to a run's statistics (one process, or merged shards) folds here.
+    public static func fold(_ blocks: [RunStatistics], estimators: Int) -> RunStatistics {
+        blocks.reduce(into: RunStatistics(estimators: estimators)) { $0.merge($1) }
+    }
+
+    /// Trials `range` (all K by default) in blocks: one ``RunStatistics`` per
+    /// block that `range` meets, each holding the trials of `range` in it.
+    func runBlocks(_ scenario: Scenario, estimators: [any Estimator], drawFrom: DrawSource,
+                   trials range: Range<Int>?) throws -> [RunStatistics] {
         let range = range ?? 0..<scenario.trials
         let firstBlock = range.lowerBound / Self.blockSize
         let lastBlock = (range.upperBound + Self.blockSize - 1) / Self.blockSize
@@ -43,9 +76,12 @@ public struct Simulator: Sendable {
         let results = Mutex<[RunStatistics?]>(Array(repeating: nil, count: blockCount))
         let failure = Mutex<Error?>(nil)
         let next = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
         let seed = seed(for: scenario)
         let algorithm = self.algorithm
+        let progress = self.progress
         let workers = Swift.min(jobs, Swift.max(blockCount, 1))
+        progress?(SimulationProgress(scenario: scenario.name, trialsDone: 0, trials: range.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let runner: any TrialRunning
             do {
@@ -63,12 +99,14 @@ public struct Simulator: Sendable {
                 var stats = RunStatistics(estimators: estimators.count)
                 for t in lo..<hi { stats.add(runner.run(trial: t), samples: scenario.samples) }
                 results.withLock { $0[b] = stats }
+                if let progress {
+                    let total = done.wrappingAdd(hi - lo, ordering: .relaxed).newValue
+                    progress(SimulationProgress(scenario: scenario.name, trialsDone: total, trials: range.count))
+                }
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
-        return results.withLock { blocks in
-            blocks.reduce(into: RunStatistics(estimators: estimators.count)) { $0.merge($1!) }
-        }
+        return results.withLock { $0.map { $0! } }
     }
 
     /// One trial alone, exactly as it runs inside a full run.
@@ -78,6 +116,18 @@ public struct Simulator: Sendable {
                                          masterSeed: seed(for: scenario), algorithm: algorithm)
         return runner.run(trial: trial)
     }
+}
+
+/// How far a simulation of one scenario has come: reported with 0 trials done when
+/// it starts, then after each block from the thread that ran it, so reports of
+/// one scenario may arrive out of order.
+public struct SimulationProgress: Sendable, Hashable {
+    /// The scenario (or sweep point) being simulated.
+    public var scenario: String
+    /// Trials finished so far in this simulation.
+    public var trialsDone: Int
+    /// Trials this simulation runs.
+    public var trials: Int
 }
 
 import Foundation

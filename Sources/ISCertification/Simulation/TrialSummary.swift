@@ -30,6 +30,13 @@ public struct RunningMoments: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// Moments as stored in a shard file, bit for bit.
+    init(count: Int, mean: Double, m2: Double) {
+        self.count = count
+        self.mean = mean
+        self.m2 = m2
+    }
+
     public mutating func add(_ x: Double) {
         count += 1
         let delta = x - mean
@@ -58,6 +65,13 @@ public struct RunningCovariance: Sendable, Hashable, Codable {
     public private(set) var comoment: Double = 0
 
     public init() {}
+
+    /// A pair's moments as stored in a shard file, bit for bit.
+    init(x: RunningMoments, y: RunningMoments, comoment: Double) {
+        self.x = x
+        self.y = y
+        self.comoment = comoment
+    }
 
     public mutating func add(_ a: Double, _ b: Double) {
         let dx = a - x.mean
