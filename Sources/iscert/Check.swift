@@ -80,7 +80,7 @@ struct Check: ParsableCommand {
         if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
         if let m = familyChecks, m < 1 { throw ValidationError("--family-checks must be at least 1, got \(m)") }
         if let t = trial, t < 0 { throw ValidationError("--trial must be >= 0, got \(t)") }
-        if trial != nil, format == .html || output != nil {
+        if trial != nil, shard == nil, format == .html || output != nil {
             throw ValidationError("--trial prints one trial as text or json to standard output; --format html and --output are for reports")
         }
         if RandomSource.Algorithm(rawValue: rng) == nil {
