@@ -39,18 +39,20 @@ extension Distribution {
     /// Equal, draw for draw, to calling ``sample(using:)`` `out.count` times.
     public func sample(into out: UnsafeMutableBufferPointer<Double>, using source: RandomSource) {
         let r = source.handle
+        // Raw pointers: buffer subscripts are bounds-checked calls in debug builds.
+        guard let o = out.baseAddress else { return }
         switch family {
         case let .normal(m, s):
-            for i in 0..<out.count { out[i] = m + gsl_ran_gaussian_ziggurat(r, s) }
+            for i in 0..<out.count { o[i] = m + gsl_ran_gaussian_ziggurat(r, s) }
         case let .uniform(low, high):
-            for i in 0..<out.count { out[i] = gsl_ran_flat(r, low, high) }
+            for i in 0..<out.count { o[i] = gsl_ran_flat(r, low, high) }
         case let .exponential(rate):
             let mu = 1 / rate
-            for i in 0..<out.count { out[i] = gsl_ran_exponential(r, mu) }
+            for i in 0..<out.count { o[i] = gsl_ran_exponential(r, mu) }
         case let .mixture(components):
-            for i in 0..<out.count { out[i] = Self.component(components, u: gsl_rng_uniform(r)).sample(using: source) }
+            for i in 0..<out.count { o[i] = Self.component(components, u: gsl_rng_uniform(r)).sample(using: source) }
         default:
-            for i in 0..<out.count { out[i] = sample(using: source) }
+            for i in 0..<out.count { o[i] = sample(using: source) }
         }
     }
 }

@@ -151,35 +151,37 @@ public struct LogDensity: Sendable {
     /// The log-density at each of `xs`, written to `out` (same count).
     public func evaluate(_ xs: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         precondition(out.count >= xs.count)
+        let n = xs.count
+        // Raw pointers: buffer subscripts are bounds-checked calls in debug builds.
+        guard n > 0, let x = xs.baseAddress, let o = out.baseAddress else { return }
         // One switch per batch: the common families get tight loops, the rest
         // go through the scalar path.
         switch kind {
         case let .normal(m, inv):
             let c = logNormaliser
-            for i in 0..<xs.count {
-                let z = (xs[i] - m) * inv
-                out[i] = c - 0.5 * z * z
+            for i in 0..<n {
+                let z = (x[i] - m) * inv
+                o[i] = c - 0.5 * z * z
             }
         case let .laplace(loc, inv):
             let c = logNormaliser
-            for i in 0..<xs.count { out[i] = c - abs(xs[i] - loc) * inv }
+            for i in 0..<n { o[i] = c - abs(x[i] - loc) * inv }
         case let .mixture(logWeights, components):
             // Each component over the whole batch (its own tight loop), then the
             // log-sum-exp of each draw's terms: the same terms in the same order
             // as the scalar path, without scratch memory per draw.
-            let n = xs.count
-            if n == 0 { return }
             withUnsafeTemporaryAllocation(of: Double.self, capacity: components.count * n) { terms in
                 for j in components.indices {
                     let row = UnsafeMutableBufferPointer(rebasing: terms[(j * n)..<((j + 1) * n)])
                     components[j].evaluate(xs, into: row)
-                    for i in 0..<n { row[i] = logWeights[j] + row[i] }
+                    let w = logWeights[j], r = row.baseAddress!
+                    for i in 0..<n { r[i] = w + r[i] }
                 }
                 let base = UnsafePointer(terms.baseAddress!)
-                for i in 0..<n { out[i] = Self.logSumExp(base + i, count: components.count, stride: n) }
+                for i in 0..<n { o[i] = Self.logSumExp(base + i, count: components.count, stride: n) }
             }
         default:
-            for i in 0..<xs.count { out[i] = self(xs[i]) }
+            for i in 0..<n { o[i] = self(x[i]) }
         }
     }
 }
