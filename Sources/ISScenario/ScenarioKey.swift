@@ -4,6 +4,7 @@ enum ScenarioKey: String, CaseIterable {
     case estimators
     case mseBelowIS = "mse_below_is"
     case sweep
+    case detectBias = "detect_bias"
 
     /// Accepts the spellings users may write: `behaviour`, and `f` (the
     /// parser reads the optional `(x)` after it).
@@ -21,7 +22,7 @@ enum ScenarioKey: String, CaseIterable {
     var isRequired: Bool {
         switch self {
         case .name, .description, .target, .behavior, .f, .samples: true
-        case .trials, .seed, .expect, .estimators, .mseBelowIS, .sweep: false
+        case .trials, .seed, .expect, .estimators, .mseBelowIS, .sweep, .detectBias: false
         }
     }
 
@@ -41,6 +42,7 @@ enum ScenarioKey: String, CaseIterable {
         case .estimators: "a list of estimators such as is, snis, truncated(cap: 2)"
         case .mseBelowIS: "a list of estimators from 'estimators', such as snis"
         case .sweep: "a sweep such as gap in [0, 0.5, 1] or gap from 0 to 3 step 0.25"
+        case .detectBias: "a number > 0 such as 0.05, the bias the mean check must detect"
         }
     }
 }
