@@ -12,7 +12,7 @@ struct ISCert: ParsableCommand {
         Exit status: 0 when every scenario meets its expectation, 1 when one does not, \
         2 on bad input (a scenario file with errors, a missing path, an invalid option).
         """,
-        subcommands: [Check.self, Explain.self],
+        subcommands: [Check.self, Explain.self, SampleSizeCommand.self],
         defaultSubcommand: Check.self
     )
 
