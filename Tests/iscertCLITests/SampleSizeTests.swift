@@ -58,22 +58,22 @@ struct SampleSizeCLITests {
 
     /// p = N(1, 1), q = N(0, 1), f = x, N = 100: sd(Z) = sqrt((5e - 1)/100) = 0.3548, so with
     /// z* + z_beta = 3.865 a bias of 0.05 needs K >= 753 and a bias of 0.5 needs K >= 38
-    /// (the skewness floor). At K = 400 the first warns and the second does not.
+    /// (the skewness floor). At K = 100 the first warns and the second does not.
     @Test("check warns when K cannot detect detect_bias, in text and JSON, and not otherwise")
     func detectBiasWarning() throws {
         try withTemporaryDirectory { folder in
             func scenario(_ bias: String) throws -> String {
                 try write(scenarioText(name: "detect-\(bias)", target: "normal(mean: 1, sd: 1)",
-                                       behavior: "normal(mean: 0, sd: 1)", f: "x", samples: 100, trials: 400)
+                                       behavior: "normal(mean: 0, sd: 1)", f: "x", samples: 100, trials: 100)
                           + "detect_bias = \(bias)\n", to: "detect-\(bias).iscert", in: folder)
             }
             let small = try scenario("0.05"), large = try scenario("0.5")
             let warned = runISCert(["check", small, "--jobs", "1"])
             #expect(warned.status == 0)
-            #expect(warned.stdout.contains("  warning: detect_bias = 0.05: at K = 400 the mean check of is detects a bias of 0.0686 or more with probability 0.8, not 0.05; K >= 753 would detect it"), "\(warned.stdout)")
+            #expect(warned.stdout.contains("  warning: detect_bias = 0.05: at K = 100 the mean check of is detects a bias of 0.137 or more with probability 0.8, not 0.05; K >= 753 would detect it"), "\(warned.stdout)")
             let json = runISCert(["check", small, "--jobs", "1", "--format", "json"])
             #expect(json.status == 0)
-            #expect(json.stdout.contains("\"warnings\" : [\n        \"detect_bias = 0.05: at K = 400"), "\(json.stdout)")
+            #expect(json.stdout.contains("\"warnings\" : [\n        \"detect_bias = 0.05: at K = 100"), "\(json.stdout)")
             #expect(json.stdout.contains("\"detect_bias\" : 0.05"))
             let quiet = runISCert(["check", large, "--jobs", "1"])
             #expect(quiet.status == 0)
