@@ -83,7 +83,8 @@ enum Stats {
     static func mean(_ xs: [Double]) -> Double {
         xs.withUnsafeBufferPointer { b in
             var sum = 0.0
-            for i in 0..<b.count { sum += b.baseAddress.unsafelyUnwrapped[i] }
+            guard let p = b.baseAddress else { return sum }
+            for i in 0..<b.count { sum += p[i] }
             return sum
         } / Double(xs.count)
     }
@@ -93,8 +94,9 @@ enum Stats {
         let m = mean(xs)
         return xs.withUnsafeBufferPointer { b in
             var sum = 0.0
+            guard let p = b.baseAddress else { return sum }
             for i in 0..<b.count {
-                let d = b.baseAddress.unsafelyUnwrapped[i] - m
+                let d = p[i] - m
                 sum += d * d
             }
             return sum
@@ -113,8 +115,8 @@ enum Stats {
             keys.withUnsafeMutableBufferPointer { k in
                 for i in 0..<n {
                     // Negative: all bits flipped; positive: the sign bit set.
-                    let b = x.baseAddress.unsafelyUnwrapped[i].bitPattern
-                    k.baseAddress.unsafelyUnwrapped[i] = b >> 63 == 1 ? ~b : b | (1 << 63)
+                    let b = x[i].bitPattern
+                    k[i] = b >> 63 == 1 ? ~b : b | (1 << 63)
                 }
             }
         }
@@ -146,8 +148,9 @@ enum Stats {
         let n = Double(xs.count)
         var d = 0.0
         xs.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return }
             for i in 0..<b.count {
-                let f = cdf(b.baseAddress.unsafelyUnwrapped[i])
+                let f = cdf(p[i])
                 d = Swift.max(d, f - Double(i) / n, Double(i + 1) / n - f)
             }
         }

@@ -310,9 +310,11 @@ public enum ParetoSmoothing {
     private static func meanLog1p(_ c: Double, _ x: [Double]) -> Double {
         // A pointer loop: this runs (grid + 1) times per fit, and Array iteration is
         // slow in debug builds, where every scenario test fits 500 trials.
+        // x is never empty here (gpdFitSorted needs n >= 1).
         x.withUnsafeBufferPointer { b in
+            let p = b.baseAddress!
             var sum = 0.0
-            for i in 0..<b.count { sum += log1p(c * b.baseAddress.unsafelyUnwrapped[i]) }
+            for i in 0..<b.count { sum += log1p(c * p[i]) }
             return sum / Double(b.count)
         }
     }
