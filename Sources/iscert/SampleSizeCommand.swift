@@ -73,12 +73,12 @@ struct SampleSizeCommand: ParsableCommand {
         }
         let g = { (x: Double?) in TextReport.g(x, 4) }
         let how = size.name == .mean
-            ? "sd(Z) = \(g(size.moment)), ((z* + z_beta) sd(Z) / \(canonicalNumber(size.shift)))^2 = \(SampleSize.count(power))"
-            : "a relative change of \(canonicalNumber(size.shift)) in Var Z, excess kurtosis g2 = \(g(size.moment)): 2/(K-1) + g2/K <= (\(canonicalNumber(size.shift)) / \(g(zSum)))^2 from K = \(SampleSize.count(power))"
-        let skew = floor > power ? "; its skewness lets it apply only from K = \(SampleSize.count(floor))" : ""
+            ? "sd(Z) = \(g(size.moment)), ((z* + z_beta) sd(Z) / \(canonicalNumber(size.shift)))^2 = \(SampleSize.formatted(trials: power))"
+            : "a relative change of \(canonicalNumber(size.shift)) in Var Z, excess kurtosis g2 = \(g(size.moment)): 2/(K-1) + g2/K <= (\(canonicalNumber(size.shift)) / \(g(zSum)))^2 from K = \(SampleSize.formatted(trials: power))"
+        let skew = floor > power ? "; its skewness lets it apply only from K = \(SampleSize.formatted(trials: floor))" : ""
         let file = k <= Double(fileTrials) ? "K = \(fileTrials) in the file is enough" : "K = \(fileTrials) in the file is not enough"
         let limit = k > Double(Scenario.trialsRange.upperBound) ? " (more trials than a scenario file allows)" : ""
-        return "\(name): K >= \(SampleSize.count(k))\(limit) (\(how)\(skew)); \(file)"
+        return "\(name): K >= \(SampleSize.formatted(trials: k))\(limit) (\(how)\(skew)); \(file)"
     }
 }
 

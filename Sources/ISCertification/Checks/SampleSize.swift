@@ -182,7 +182,7 @@ extension Certifier {
             if c.status != .notApplicable, let detects = c.minDetectable, detects <= bias { continue }
             let need = meanSampleSize(s, estimators: estimators, index: i, reference: reference, bias: bias,
                                       thresholds: thresholds)
-            let cure = need.trials.map { "K >= \(SampleSize.count($0)) would detect it" }
+            let cure = need.trials.map { "K >= \(SampleSize.formatted(trials: $0)) would detect it" }
                 ?? "no K would detect it: \(need.reason)"
             let head = "detect_bias = \(canonicalNumber(bias)): "
             if c.status == .notApplicable {
@@ -199,7 +199,7 @@ extension Certifier {
 
 extension SampleSize {
     /// A number of trials as a whole number, or in %g form beyond 10^12.
-    public static func count(_ k: Double) -> String {
+    public static func formatted(trials k: Double) -> String {
         k < 1e12 ? String(Int(k)) : TextReport.g(k, 3)
     }
 }
