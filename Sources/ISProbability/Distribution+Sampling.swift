@@ -18,15 +18,20 @@ extension Distribution {
         case let .weibull(k, lambda): return gsl_ran_weibull(r, lambda, k)
         case let .chiSquared(nu): return gsl_ran_chisq(r, nu)
         case let .mixture(components):
-            // The component by inversion of the cumulative weights, then its draw.
-            let u = gsl_rng_uniform(r)
-            var cumulative = 0.0
-            for c in components.dropLast() {
-                cumulative += c.weight
-                if u < cumulative { return c.distribution.sample(using: source) }
-            }
-            return components[components.count - 1].distribution.sample(using: source)
+            return Self.component(components, u: gsl_rng_uniform(r)).sample(using: source)
         }
+    }
+
+    /// The mixture component a uniform draw u selects, by inversion of the
+    /// cumulative weights (the last one takes whatever rounding leaves over).
+    @inline(__always)
+    static func component(_ components: [Component], u: Double) -> Distribution {
+        var cumulative = 0.0
+        for j in 0..<(components.count - 1) {
+            cumulative += components[j].weight
+            if u < cumulative { return components[j].distribution }
+        }
+        return components[components.count - 1].distribution
     }
 
     /// Fills `out` with independent draws, in order, from one stream.
@@ -34,16 +39,20 @@ extension Distribution {
     /// Equal, draw for draw, to calling ``sample(using:)`` `out.count` times.
     public func sample(into out: UnsafeMutableBufferPointer<Double>, using source: RandomSource) {
         let r = source.handle
+        // Raw pointers: buffer subscripts are bounds-checked calls in debug builds.
+        guard let o = out.baseAddress else { return }
         switch family {
         case let .normal(m, s):
-            for i in 0..<out.count { out[i] = m + gsl_ran_gaussian_ziggurat(r, s) }
+            for i in 0..<out.count { o[i] = m + gsl_ran_gaussian_ziggurat(r, s) }
         case let .uniform(low, high):
-            for i in 0..<out.count { out[i] = gsl_ran_flat(r, low, high) }
+            for i in 0..<out.count { o[i] = gsl_ran_flat(r, low, high) }
         case let .exponential(rate):
             let mu = 1 / rate
-            for i in 0..<out.count { out[i] = gsl_ran_exponential(r, mu) }
+            for i in 0..<out.count { o[i] = gsl_ran_exponential(r, mu) }
+        case let .mixture(components):
+            for i in 0..<out.count { o[i] = Self.component(components, u: gsl_rng_uniform(r)).sample(using: source) }
         default:
-            for i in 0..<out.count { out[i] = sample(using: source) }
+            for i in 0..<out.count { o[i] = sample(using: source) }
         }
     }
 }

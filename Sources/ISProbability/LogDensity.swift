@@ -127,37 +127,61 @@ public struct LogDensity: Sendable {
             let y = x * inv
             return logNormaliser + (k - 1) * log(y) - pow(y, k)
         case let .mixture(logWeights, components):
-            // log-sum-exp, shifted by the largest term so no term overflows.
-            var terms = [Double](repeating: 0, count: components.count)
-            var top = -Double.infinity
-            for i in components.indices {
-                terms[i] = logWeights[i] + components[i](x)
-                top = Swift.max(top, terms[i])
+            // Scratch on the stack: this runs once per draw and per quadrature node.
+            return withUnsafeTemporaryAllocation(of: Double.self, capacity: components.count) { terms in
+                for i in components.indices { terms[i] = logWeights[i] + components[i](x) }
+                return Self.logSumExp(terms.baseAddress!, count: components.count, stride: 1)
             }
-            if !top.isFinite { return top }
-            var sum = 0.0
-            for t in terms { sum += exp(t - top) }
-            return top + log(sum)
         }
+    }
+
+    /// log sum_j exp(terms[j * stride]) over `count` terms, shifted by the largest
+    /// term so that no term overflows; the largest term itself when it is not finite.
+    /// The one log-sum-exp of mixtures, for single values and for batches alike.
+    @inline(__always)
+    static func logSumExp(_ terms: UnsafePointer<Double>, count: Int, stride: Int) -> Double {
+        var top = -Double.infinity
+        for j in 0..<count { top = Swift.max(top, terms[j * stride]) }
+        if !top.isFinite { return top }
+        var sum = 0.0
+        for j in 0..<count { sum += exp(terms[j * stride] - top) }
+        return top + log(sum)
     }
 
     /// The log-density at each of `xs`, written to `out` (same count).
     public func evaluate(_ xs: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         precondition(out.count >= xs.count)
+        let n = xs.count
+        // Raw pointers: buffer subscripts are bounds-checked calls in debug builds.
+        guard n > 0, let x = xs.baseAddress, let o = out.baseAddress else { return }
         // One switch per batch: the common families get tight loops, the rest
         // go through the scalar path.
         switch kind {
         case let .normal(m, inv):
             let c = logNormaliser
-            for i in 0..<xs.count {
-                let z = (xs[i] - m) * inv
-                out[i] = c - 0.5 * z * z
+            for i in 0..<n {
+                let z = (x[i] - m) * inv
+                o[i] = c - 0.5 * z * z
             }
         case let .laplace(loc, inv):
             let c = logNormaliser
-            for i in 0..<xs.count { out[i] = c - abs(xs[i] - loc) * inv }
+            for i in 0..<n { o[i] = c - abs(x[i] - loc) * inv }
+        case let .mixture(logWeights, components):
+            // Each component over the whole batch (its own tight loop), then the
+            // log-sum-exp of each draw's terms: the same terms in the same order
+            // as the scalar path, without scratch memory per draw.
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: components.count * n) { terms in
+                for j in components.indices {
+                    let row = UnsafeMutableBufferPointer(rebasing: terms[(j * n)..<((j + 1) * n)])
+                    components[j].evaluate(xs, into: row)
+                    let w = logWeights[j], r = row.baseAddress!
+                    for i in 0..<n { r[i] = w + r[i] }
+                }
+                let base = UnsafePointer(terms.baseAddress!)
+                for i in 0..<n { o[i] = Self.logSumExp(base + i, count: components.count, stride: n) }
+            }
         default:
-            for i in 0..<xs.count { out[i] = self(xs[i]) }
+            for i in 0..<n { o[i] = self(x[i]) }
         }
     }
 }

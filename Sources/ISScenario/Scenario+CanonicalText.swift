@@ -1,8 +1,11 @@
+import ISProbability
+
 extension Scenario {
     /// The scenario as a file in canonical form, with `=` aligned and a final
     /// line break: name, description, then `sweep` for a swept scenario,
     /// target, behavior, f(x), samples (unless swept), trials, seed, expect,
-    /// and `estimators` and `mse_below_is` when they are not the defaults.
+    /// and `estimators`, `mse_below_is` and `detect_bias` when they are not
+    /// the defaults.
     /// Parsing it gives back an equal scenario, points included (apart from
     /// `file`, which the parser sets).
     ///
@@ -36,6 +39,7 @@ extension Scenario {
         if t.mseBelowIS != nil || !mseBelowIS.isEmpty {
             rows.append(("mse_below_is", t.mseBelowIS ?? mseBelowIS.map(\.canonicalText).joined(separator: ", ")))
         }
+        if let detectBias { rows.append(("detect_bias", canonicalNumber(detectBias))) }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { key, value in
             key + String(repeating: " ", count: width - key.count) + " = " + value

@@ -46,6 +46,10 @@ public struct Scenario: Sendable, Hashable {
     /// have a lower mean squared error against E_p[f] than `is`; empty when a
     /// file does not give `mse_below_is`.
     public var mseBelowIS: [EstimatorSpec]
+    /// The bias of E[Z] that each estimator's mean check should detect with the
+    /// run's power at K trials (`detect_bias`); `iscert check` warns when K is
+    /// too small for it. Nil when a file does not give it.
+    public var detectBias: Double?
     /// The sweep this scenario stands for; nil for a single scenario and for
     /// each of a sweep's points.
     public var sweep: Sweep?
@@ -79,7 +83,7 @@ public struct Scenario: Sendable, Hashable {
     public init(name: String, summary: String, target: Distribution, behavior: Distribution, f: Formula,
                 samples: Int, trials: Int = defaultTrials, seed: UInt64 = defaultSeed,
                 expectation: ExpectedOutcome = .pass, estimators: [EstimatorSpec] = [.importanceSampling],
-                mseBelowIS: [EstimatorSpec] = [], sweep: Sweep? = nil, file: String? = nil) {
+                mseBelowIS: [EstimatorSpec] = [], detectBias: Double? = nil, sweep: Sweep? = nil, file: String? = nil) {
         self.name = name
         self.summary = summary
         self.target = target
@@ -92,6 +96,7 @@ public struct Scenario: Sendable, Hashable {
         self.file = file
         self.estimators = estimators
         self.mseBelowIS = mseBelowIS
+        self.detectBias = detectBias
         if let sweep {
             let base = self
             self = Self.assemble(sweep, points: sweep.values.map { _ in base }, templates: TemplateTexts(), base: base)

@@ -5,6 +5,7 @@ enum ScenarioKey: String, CaseIterable {
     case mseBelowIS = "mse_below_is"
     case sweep
     case scored
+    case detectBias = "detect_bias"
 
     /// Accepts the spellings users may write: `behaviour`, and `f` (the
     /// parser reads the optional `(x)` after it).
@@ -22,7 +23,7 @@ enum ScenarioKey: String, CaseIterable {
     var isRequired: Bool {
         switch self {
         case .name, .description, .target, .behavior, .f, .samples: true
-        case .trials, .seed, .expect, .estimators, .mseBelowIS, .sweep, .scored: false
+        case .trials, .seed, .expect, .estimators, .mseBelowIS, .sweep, .scored, .detectBias: false
         }
     }
 
@@ -43,6 +44,7 @@ enum ScenarioKey: String, CaseIterable {
         case .mseBelowIS: "a list of estimators from 'estimators', such as snis"
         case .sweep: "a sweep such as gap in [0, 0.5, 1] or gap from 0 to 3 step 0.25"
         case .scored: "all (f sums over every token) or last (f scores the last token)"
+        case .detectBias: "a number > 0 such as 0.05, the bias the mean check must detect"
         }
     }
 }

@@ -60,7 +60,8 @@ extension ScenarioReader {
             points.append(Scenario(name: name, summary: summary, target: madeTarget, behavior: madeBehavior,
                                    f: f.formula(at: value), samples: sweep?.sweepsSamples == true ? Int(value) : samples,
                                    trials: trials ?? Scenario.defaultTrials, seed: seed ?? Scenario.defaultSeed,
-                                   expectation: expectation ?? .pass, estimators: specs, mseBelowIS: claims, file: file))
+                                   expectation: expectation ?? .pass, estimators: specs, mseBelowIS: claims,
+                                   detectBias: detectBias, file: file))
         }
         diagnostics += checker.diagnostics
         guard diagnostics.isEmpty, let first = points.first else { return nil }

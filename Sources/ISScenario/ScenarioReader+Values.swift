@@ -60,6 +60,17 @@ extension ScenarioReader {
             let variable = try parser.parseSweepVariable()
             sweepVariable = variable
             sweepValues = try parser.parseSweepValues(of: variable.text)
+        case .detectBias:
+            let (value, start) = try parser.parseConstantTemplate(word)
+            if let variable = parser.sweepVariable, value.mentionsParameter {
+                throw parser.failure(at: start, "\(word) cannot depend on the sweep variable '\(variable)'; "
+                    + "expected one number for every point")
+            }
+            let bias = value.value(at: .nan)
+            guard bias.isFinite, bias > 0 else {
+                throw parser.failure(at: start, "\(word) must be a finite number > 0, got \(canonicalNumber(bias))")
+            }
+            detectBias = bias
         }
     }
 

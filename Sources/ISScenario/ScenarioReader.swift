@@ -24,6 +24,7 @@ struct ScenarioReader {
     var expectation: ExpectedOutcome?
     var estimators: [EstimatorTemplate]?
     var mseBelowIS: [EstimatorTemplate]?
+    var detectBias: Double?
     /// The swept variable's token, as soon as its name is known to be valid
     /// (even if the values then fail), so its uses do not read as unknown.
     var sweepVariable: Token?

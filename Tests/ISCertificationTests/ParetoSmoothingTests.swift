@@ -102,6 +102,24 @@ import Testing
         }
     }
 
+    /// The tail is selected, not sorted whole: the selection must equal the last entries of the
+    /// stable ascending sort of every index, ties (broken by index) and zero weights included.
+    @Test func tailSelectionEqualsTheStableSort() {
+        var state: UInt64 = 0x7A11
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        for trial in 0..<300 {
+            let s = 2 + Int(next() % 120)
+            // Few distinct values, so that ties are common; -inf for zero weights.
+            let lw: [Double] = (0..<s).map { _ in
+                let v = next() % 9
+                return v == 0 ? -.infinity : Double(v) / 4 * (trial % 2 == 0 ? 1 : -1e300)
+            }
+            let stable = (0..<s).sorted { lw[$0] < lw[$1] || (lw[$0] == lw[$1] && $0 < $1) }
+            let count = 1 + Int(next() % UInt64(s))
+            #expect(ParetoSmoothing.largestIndices(count, of: lw) == Array(stable[(s - count)...]), "\(lw), \(count)")
+        }
+    }
+
     /// min(1 - 1/log10(S), 0.7): 0.5 at S = 100, 2/3 at S = 1000, capped at 0.7 from S = 2155 on.
     @Test func khatThresholdRule() {
         #expect(abs(ParetoSmoothing.khatThreshold(100) - 0.5) < 1e-15)

@@ -35,6 +35,15 @@ import ISProbability
         #expect(Stats.ksPValue(Stats.ksStatistic(xs, cdf: wrong.cdf), n: Self.n) < Self.pThreshold)
     }
 
+    /// The radix sort behind `ksStatistic` orders like the standard library's sort.
+    @Test func radixSortOrdersLikeTheStandardSort() {
+        let special: [Double] = [0, -0.0, 1, -1, .infinity, -.infinity, 5e-324, -5e-324, .greatestFiniteMagnitude,
+                                 -.greatestFiniteMagnitude, 0.1, -0.1, 1e-300, -1e300, 2, 2, -2]
+        let xs = Fixtures.draws(try! .cauchy(loc: 0, scale: 1), 2_000, Fixtures.source(Self.master, "radix")) + special
+        // -0 and +0 are equal, so compare their values, not their bits.
+        #expect(Stats.sorted(xs) == xs.sorted())
+    }
+
     /// The Kolmogorov survival function at known points: P(K > 1.3581) ≈ 0.05,
     /// P(K > 1.6276) ≈ 0.01, and the 1e-6 threshold sits at λ ≈ 2.6934.
     @Test func kolmogorovDistribution() {

@@ -75,25 +75,84 @@ enum Fixtures {
     }
 }
 
+// The loops over 200_000 draws run on raw buffers, and the sort is a radix
+// sort: generic Array code is not specialised in debug builds, where it made
+// these tests several times slower than the sampling they test. The sums run
+// in index order, as reduce(0, +) does.
 enum Stats {
     static func mean(_ xs: [Double]) -> Double {
-        xs.reduce(0, +) / Double(xs.count)
+        xs.withUnsafeBufferPointer { b in
+            var sum = 0.0
+            guard let p = b.baseAddress else { return sum }
+            for i in 0..<b.count { sum += p[i] }
+            return sum
+        } / Double(xs.count)
     }
 
     /// Unbiased sample variance, two-pass.
     static func variance(_ xs: [Double]) -> Double {
         let m = mean(xs)
-        return xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count - 1)
+        return xs.withUnsafeBufferPointer { b in
+            var sum = 0.0
+            guard let p = b.baseAddress else { return sum }
+            for i in 0..<b.count {
+                let d = p[i] - m
+                sum += d * d
+            }
+            return sum
+        } / Double(xs.count - 1)
+    }
+
+    /// `xs` in ascending order (no NaN). Equal doubles are interchangeable here
+    /// (-0 and +0 included: every cdf gives them the same value), so any
+    /// sorting algorithm gives the same statistic. An LSD radix sort on keys
+    /// that order like the doubles: no comparison callbacks, which cost more
+    /// than the sampling in debug builds.
+    static func sorted(_ xs: [Double]) -> [Double] {
+        let n = xs.count
+        var keys = [UInt64](repeating: 0, count: n), other = keys
+        xs.withUnsafeBufferPointer { x in
+            keys.withUnsafeMutableBufferPointer { k in
+                for i in 0..<n {
+                    // Negative: all bits flipped; positive: the sign bit set.
+                    let b = x[i].bitPattern
+                    k[i] = b >> 63 == 1 ? ~b : b | (1 << 63)
+                }
+            }
+        }
+        var counts = [Int](repeating: 0, count: 256)
+        for shift in stride(from: UInt64(0), to: 64, by: 8) {
+            keys.withUnsafeBufferPointer { k in
+            other.withUnsafeMutableBufferPointer { o in
+            counts.withUnsafeMutableBufferPointer { c in
+                let k = k.baseAddress.unsafelyUnwrapped, o = o.baseAddress.unsafelyUnwrapped
+                let c = c.baseAddress.unsafelyUnwrapped
+                for d in 0..<256 { c[d] = 0 }
+                for i in 0..<n { c[Int((k[i] >> shift) & 255)] += 1 }
+                var start = 0
+                for d in 0..<256 { let count = c[d]; c[d] = start; start += count }
+                for i in 0..<n {
+                    let d = Int((k[i] >> shift) & 255)
+                    o[c[d]] = k[i]
+                    c[d] += 1
+                }
+            }}}
+            swap(&keys, &other)
+        }
+        return keys.map { k in Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k) }
     }
 
     /// The Kolmogorov–Smirnov statistic sup |F_n - F| of a sample against `cdf`.
     static func ksStatistic(_ sample: [Double], cdf: (Double) -> Double) -> Double {
-        let xs = sample.sorted()
+        let xs = sorted(sample)
         let n = Double(xs.count)
         var d = 0.0
-        for (i, x) in xs.enumerated() {
-            let f = cdf(x)
-            d = Swift.max(d, f - Double(i) / n, Double(i + 1) / n - f)
+        xs.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return }
+            for i in 0..<b.count {
+                let f = cdf(p[i])
+                d = Swift.max(d, f - Double(i) / n, Double(i + 1) / n - f)
+            }
         }
         return d
     }

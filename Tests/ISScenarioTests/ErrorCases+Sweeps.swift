@@ -21,6 +21,8 @@ extension ErrorCase {
     static let sweeps: [ErrorCase] = [
         ErrorCase("sweep variable not used", baseText(appending: ["sweep = gap in [0, 1]"]), 7, 9,
                   "sweep variable 'gap' is not used"),
+        ErrorCase("detect_bias from the sweep variable", swept("sweep = gap in [0, 1]", appending: ["detect_bias = gap / 10"]),
+                  8, 15, "detect_bias cannot depend on the sweep variable 'gap'"),
         ErrorCase("sweep variable without a sweep", baseText(replacing: 5, with: "f(x) = x + gap"), 5, 12,
                   "unknown name 'gap'; expected x, pi, e, a number or a function call"),
         ErrorCase("misspelled sweep variable", swept("sweep = gap in [0, 1]", replacing: 5, with: "f(x) = x + gpa"), 5, 12,

@@ -185,19 +185,81 @@ public enum ParetoSmoothing {
         let s = lw.count
         guard m >= minimumTailLength, m < s else { return nil }
         // -inf is a zero weight and sorts first; NaN has no order and +inf has no finite shift.
-        guard !lw.contains(where: { $0.isNaN || $0 == .infinity }) else { return nil }
-        guard let top = lw.max(), top.isFinite else { return nil }
-        // A stable order (ties by index) makes the result independent of the sort algorithm.
-        let order = (0..<s).sorted { lw[$0] < lw[$1] || (lw[$0] == lw[$1] && $0 < $1) }
-        let ascendingTail = Array(order[(s - m)...])
+        guard let top = finiteMaximum(lw) else { return nil }
+        // A strict order (ties by index) makes the result independent of the selection algorithm.
+        // Only the M + 1 largest are needed: the threshold, then the tail in ascending order.
+        let largest = largestIndices(m + 1, of: lw)
+        let ascendingTail = Array(largest[1...])
         // The reference test, on the log scale: a tail of equal log-weights has no shape to fit.
         guard lw[ascendingTail[m - 1]] - lw[ascendingTail[0]] >= Double.leastNormalMagnitude else { return nil }
-        let threshold = exp(lw[order[s - m - 1]] - top)
+        let threshold = exp(lw[largest[0]] - top)
         // exp is monotone, so the exceedances are already ascending.
         let exceedances = ascendingTail.map { exp(lw[$0] - top) - threshold }
         let (k, sigma) = gpdFitSorted(exceedances)
         guard k.isFinite, sigma.isFinite, sigma > 0 else { return nil }
         return (ParetoTailFit(khat: k, sigma: sigma, tailLength: m, threshold: threshold), ascendingTail, top)
+    }
+
+    /// The largest log-weight, when no entry is NaN or +infinity and it is finite; nil otherwise.
+    /// (The same value as `lw.max()`, which keeps the first of equal maxima.)
+    private static func finiteMaximum(_ lw: [Double]) -> Double? {
+        lw.withUnsafeBufferPointer { b -> Double? in
+            guard let p = b.baseAddress, b.count > 0 else { return nil }
+            var top = p[0]
+            for i in 0..<b.count {
+                let v = p[i]
+                if v.isNaN || v == .infinity { return nil }
+                if top < v { top = v }
+            }
+            return top.isFinite ? top : nil
+        }
+    }
+
+    /// The indices of the `count` largest entries of `lw` (no NaN), in ascending order of
+    /// (value, index): the last `count` entries of the stable ascending sort of all indices.
+    ///
+    /// A min-heap of `count` indices over one pass, then emptied smallest first: O(S log M)
+    /// rather than a sort of all S, with no generic code in the per-trial path.
+    static func largestIndices(_ count: Int, of lw: [Double]) -> [Int] {
+        precondition(count >= 1 && count <= lw.count)
+        return lw.withUnsafeBufferPointer { values in
+            let v = values.baseAddress!
+            // a before b in the stable ascending order.
+            @inline(__always) func before(_ a: Int, _ b: Int) -> Bool { v[a] < v[b] || (v[a] == v[b] && a < b) }
+            return [Int](unsafeUninitializedCapacity: count) { out, initialized in
+                let heap = out.baseAddress!
+                func siftDown(_ start: Int, _ size: Int) {
+                    var i = start
+                    while true {
+                        let left = 2 * i + 1
+                        if left >= size { return }
+                        var child = left
+                        if left + 1 < size && before(heap[left + 1], heap[left]) { child = left + 1 }
+                        if !before(heap[child], heap[i]) { return }
+                        let t = heap[i]; heap[i] = heap[child]; heap[child] = t
+                        i = child
+                    }
+                }
+                for i in 0..<count { heap[i] = i }
+                var i = count / 2
+                while i > 0 { i -= 1; siftDown(i, count) }
+                for j in count..<values.count where before(heap[0], j) {
+                    heap[0] = j
+                    siftDown(0, count)
+                }
+                // Pop the minimum into the slot the heap frees at its end: descending order...
+                var size = count
+                while size > 1 {
+                    size -= 1
+                    let t = heap[0]; heap[0] = heap[size]; heap[size] = t
+                    siftDown(0, size)
+                }
+                // ...then reverse it into ascending order.
+                var lo = 0, hi = count - 1
+                while lo < hi { let t = heap[lo]; heap[lo] = heap[hi]; heap[hi] = t; lo += 1; hi -= 1 }
+                initialized = count
+            }
+        }
     }
 
     /// `gpdFit` on exceedances already in ascending order.
@@ -246,9 +308,15 @@ public enum ParetoSmoothing {
 
     /// mean_i log1p(c x_i).
     private static func meanLog1p(_ c: Double, _ x: [Double]) -> Double {
-        var sum = 0.0
-        for v in x { sum += log1p(c * v) }
-        return sum / Double(x.count)
+        // A pointer loop: this runs (grid + 1) times per fit, and Array iteration is
+        // slow in debug builds, where every scenario test fits 500 trials.
+        // x is never empty here (gpdFitSorted needs n >= 1).
+        x.withUnsafeBufferPointer { b in
+            let p = b.baseAddress!
+            var sum = 0.0
+            for i in 0..<b.count { sum += log1p(c * p[i]) }
+            return sum / Double(b.count)
+        }
     }
 
     private static func isSortedAscending(_ x: [Double]) -> Bool {

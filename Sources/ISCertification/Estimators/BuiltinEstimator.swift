@@ -19,42 +19,49 @@ public struct BuiltinEstimator: Estimator {
     public var name: String { spec.canonicalText }
 
     public func estimate(_ d: TrialDraws) -> Double {
-        let n = Double(d.count)
+        // Raw pointers: these loops run over every draw of every trial, and buffer
+        // subscripts are bounds-checked calls in debug builds. With no draws every
+        // estimate below would be 0/0.
+        guard let lr = d.logRatios.baseAddress, let r = d.ratios.baseAddress, let f = d.values.baseAddress else {
+            return .nan
+        }
+        let count = d.count
+        let n = Double(count)
         var sum = 0.0
         switch spec {
         case .importanceSampling:
-            for i in 0..<d.count where d.ratios[i] != 0 { sum += d.ratios[i] * d.values[i] }
+            for i in 0..<count where r[i] != 0 { sum += r[i] * f[i] }
             return sum / n
         case .selfNormalized:
             var weights = 0.0
-            for i in 0..<d.count where d.ratios[i] != 0 {
-                sum += d.ratios[i] * d.values[i]
-                weights += d.ratios[i]
+            for i in 0..<count where r[i] != 0 {
+                sum += r[i] * f[i]
+                weights += r[i]
             }
             return sum / weights
         case let .truncated(cap):
-            for i in 0..<d.count where d.ratios[i] != 0 { sum += Swift.min(d.ratios[i], cap) * d.values[i] }
+            for i in 0..<count where r[i] != 0 { sum += Swift.min(r[i], cap) * f[i] }
             return sum / n
         case let .clamped(low, high):
-            for i in 0..<d.count {
-                let w = Swift.min(Swift.max(d.ratios[i], low), high)
-                if w != 0 { sum += w * d.values[i] }
+            for i in 0..<count {
+                let w = Swift.min(Swift.max(r[i], low), high)
+                if w != 0 { sum += w * f[i] }
             }
             return sum / n
         case let .masked(low, high):
             // Decided in log space: a ratio of exp(1000) is masked out, never
             // formed as inf and multiplied by 0.
             let lo = log(low), hi = log(high)
-            for i in 0..<d.count where d.logRatios[i] >= lo && d.logRatios[i] <= hi {
-                sum += d.ratios[i] * d.values[i]
+            for i in 0..<count where lr[i] >= lo && lr[i] <= hi {
+                sum += r[i] * f[i]
             }
             return sum / n
         case let .ppoClip(eps):
-            for i in 0..<d.count {
-                let r = d.ratios[i], a = d.values[i]
+            for i in 0..<count {
+                let ri = r[i], a = f[i]
                 if a == 0 { continue }
-                let clipped = Swift.min(Swift.max(r, 1 - eps), 1 + eps)
-                sum += Swift.min(r * a, clipped * a)
+                let clipped = Swift.min(Swift.max(ri, 1 - eps), 1 + eps)
+                sum += Swift.min(ri * a, clipped * a)
             }
             return sum / n
         case .paretoSmoothed:
@@ -63,20 +70,20 @@ public struct BuiltinEstimator: Estimator {
             let smoothed = ParetoSmoothing.smooth(logWeights: Array(d.logRatios)).logWeights
             let top = smoothed.max() ?? 0
             var weights = 0.0
-            for i in 0..<d.count {
+            for i in 0..<count {
                 let w = exp(smoothed[i] - top)
-                if w != 0 { sum += w * d.values[i]; weights += w }
+                if w != 0 { sum += w * f[i]; weights += w }
             }
             return sum / weights
         case .klK1:
-            for i in 0..<d.count { sum -= d.logRatios[i] }
+            for i in 0..<count { sum -= lr[i] }
             return sum / n
         case .klK2:
-            for i in 0..<d.count { sum += d.logRatios[i] * d.logRatios[i] }
+            for i in 0..<count { sum += lr[i] * lr[i] }
             return sum / (2 * n)
         case .klK3:
             // r - 1 - log r, with expm1 so that r near 1 keeps its digits.
-            for i in 0..<d.count { sum += expm1(d.logRatios[i]) - d.logRatios[i] }
+            for i in 0..<count { sum += expm1(lr[i]) - lr[i] }
             return sum / n
         case .perDecision, .perToken, .geometricMean, .tokenTruncated, .tokenMasked:
             guard let tokens = d.tokens else { return .nan }

@@ -25,6 +25,12 @@ struct LaplaceMoments {
     /// Panels of the outer variable u in (0, 1), t = unit * u / (1 - u).
     static let outerPanels: [Double] = [0, 1e-5, 1e-4, 1e-3, 0.01, 0.05, 0.15, 0.3, 0.5, 0.7, 0.85, 0.95, 0.99, 1]
 
+    /// exp(x), without libm's underflow path where the result is exactly +0
+    /// (x < -746 < log of half the smallest subnormal): the terms of these sums
+    /// underflow at most outer t, and adding +0 changes no partial sum.
+    @inline(__always)
+    static func expOrZero(_ x: Double) -> Double { x < -746 ? 0 : exp(x) }
+
     /// E[A^m / B^n] for each requested (m, n), with an error estimate from the same
     /// outer rule at half the points per panel.
     ///
@@ -43,8 +49,10 @@ struct LaplaceMoments {
         func transforms(_ t: Double) -> (logPhi: Double, g: [Double]) {
             var g = [Double](repeating: 0, count: maxM + 1)
             var oneMinusPhi = 0.0
-            // Unsafe buffers: this loop runs for every node at every outer t, and
-            // Array subscripts would check bounds on each access in debug builds.
+            // Raw pointers: this loop runs for every node at every outer t, and Array
+            // and buffer subscripts are bounds-checked calls in debug builds.
+            let count = lqw.count
+            guard count > 0 else { return (log1p(-Swift.min(oneMinusPhi, 1)), g) }
             lqw.withUnsafeBufferPointer { lqw in
             logAbsU.withUnsafeBufferPointer { logAbsU in
             signU.withUnsafeBufferPointer { signU in
@@ -52,7 +60,9 @@ struct LaplaceMoments {
             absU.withUnsafeBufferPointer { absU in
             qw.withUnsafeBufferPointer { qw in
             g.withUnsafeMutableBufferPointer { g in
-            for j in 0..<lqw.count {
+            let lqw = lqw.baseAddress!, logAbsU = logAbsU.baseAddress!, signU = signU.baseAddress!
+            let v = v.baseAddress!, absU = absU.baseAddress!, qw = qw.baseAddress!, g = g.baseAddress!
+            for j in 0..<count {
                 // v beyond 1e100: t v > 1e89 at the smallest outer t (~1e-11), so
                 // e^(-tv) is exactly 0 in double precision. The node adds its whole
                 // mass to 1 - phi and nothing to any g_k, even where u overflowed.
@@ -65,19 +75,25 @@ struct LaplaceMoments {
                 // base underflows, or |u| overflows, each power in log space instead,
                 // so that nothing becomes inf * 0.
                 let logBase = lqw[j] + logAbsU[j] - tv
-                let base = exp(logBase)
+                let base = Self.expOrZero(logBase)
                 // The product path only where no power can overflow or underflow.
+                // (while loops: a range's iterator is a call per step in debug builds)
                 if base > 1e-290 && absU[j].isFinite && logBase + Double(maxM - 1) * logAbsU[j] < 700 {
+                    let factor = signU[j] * absU[j]
                     var term = signU[j] * base
-                    for k in 1...maxM {
+                    var k = 1
+                    while k <= maxM {
                         g[k] += term
-                        term *= signU[j] * absU[j]
+                        term *= factor
+                        k += 1
                     }
                 } else {
                     var sign = 1.0
-                    for k in 1...maxM {
+                    var k = 1
+                    while k <= maxM {
                         sign *= signU[j]
-                        g[k] += sign * exp(lqw[j] + Double(k) * logAbsU[j] - tv)
+                        g[k] += sign * Self.expOrZero(lqw[j] + Double(k) * logAbsU[j] - tv)
+                        k += 1
                     }
                 }
             }

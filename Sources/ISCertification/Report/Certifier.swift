@@ -152,9 +152,13 @@ public struct Certifier: Sendable {
             && (reference.tailIndex.value ?? 0) >= TailIndex.threshold(samples: s.samples)
         let observed = Self.observed(regime: regime, supportViolation: !violations.isEmpty, khatAbove: khatAbove, checks: checks)
         let (met, verdict) = Self.verdict(s.expectation, observed: observed, regime: regime, checks: checks)
+        let warnings = s.detectBias.map {
+            Self.detectBiasWarnings(s, bias: $0, estimators: estimators, reference: reference, checks: checks,
+                                    thresholds: thresholds)
+        } ?? []
         return ScenarioReport(scenario: s, estimators: estimators.map(\.name), seed: simulator.seed(for: s),
                               reference: reference, statistics: stats, checks: checks, thresholds: thresholds,
-                              regime: regime, met: met, verdict: verdict,
+                              regime: regime, met: met, verdict: verdict, warnings: warnings,
                               replay: replayCommand(s, familyChecks: familyChecks
                                   ?? (thresholds.checks == Self.plannedChecks(s) ? nil : thresholds.checks)))
     }
@@ -256,10 +260,15 @@ extension Certifier {
     /// its applicability is known in advance.
     public func plan(_ scenario: Scenario, thresholds: Thresholds) -> (reference: ExactReference, checks: [CheckResult]) {
         let s = effective(scenario)
-        let specs = s.mseBelowIS.isEmpty ? s.estimators
-            : [.importanceSampling] + s.estimators.filter { $0 != .importanceSampling }
-        let estimators: [any Estimator] = specs.map { BuiltinEstimator($0) }
+        let estimators: [any Estimator] = Self.runSpecs(s).map { BuiltinEstimator($0) }
         let reference = Self.reference(s, estimators: estimators)
+        return (reference, Self.checksWithoutTrials(s, estimators: estimators, reference: reference, thresholds: thresholds))
+    }
+
+    /// The checks of ``plan(_:thresholds:)`` for the scenario as it runs (`s`, overrides
+    /// applied) at its K, from references already computed for its N.
+    static func checksWithoutTrials(_ s: Scenario, estimators: [any Estimator], reference: ExactReference,
+                              thresholds: Thresholds) -> [CheckResult] {
         // No trials: every statistic is NaN, so only applicability, standard errors
         // and detectable shifts carry information.
         var nothing = RunStatistics(estimators: estimators.count)
@@ -288,6 +297,6 @@ extension Certifier {
         checks.append(khat.status == .notApplicable ? khat
                       : CheckResult(label: khat.label, status: .pass, expected: khat.expected,
                                     reason: "applies: mean k-hat over trials 0 ..< \(TrialRunner.khatTrials) against \(khat.expected.map { "\($0)" } ?? "-"), tolerance 0.1 plus z* standard errors of the trials' k-hat"))
-        return (reference, checks)
+        return checks
     }
 }

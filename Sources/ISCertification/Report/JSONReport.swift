@@ -144,6 +144,10 @@ public struct JSONReport: Codable, Sendable {
         public var observed: Observed
         public var estimators: [EstimatorEntry]
         public var checks: [Check]
+        /// The scenario's `detect_bias`; absent when it declares none.
+        public var detectBias: Double? = nil
+        /// Warnings (a `detect_bias` the run's K cannot detect); absent when there are none.
+        public var warnings: [String]? = nil
     }
 
     public struct SweepPointEntry: Codable, Sendable {
@@ -250,7 +254,7 @@ public struct JSONReport: Codable, Sendable {
                                       observedMean: JSONNumber(r.statistics.estimates[i].mean),
                                       observedVariance: JSONNumber(r.statistics.estimates[i].variance), method: t.method)
             },
-            checks: r.checks.map(check))
+            checks: r.checks.map(check), detectBias: s.detectBias, warnings: r.warnings.isEmpty ? nil : r.warnings)
     }
 
     /// The report as JSON text: snake_case keys, sorted, pretty-printed.

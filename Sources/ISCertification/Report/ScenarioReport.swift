@@ -18,6 +18,9 @@ public struct ScenarioReport: Sendable {
     public let met: Bool
     /// One line saying why `met` is what it is.
     public let verdict: String
+    /// What the run could not do that the scenario asked for (a `detect_bias` its K
+    /// cannot detect); they do not change `met`.
+    public let warnings: [String]
     /// A command that reruns this scenario with the same seed.
     public let replay: String
 

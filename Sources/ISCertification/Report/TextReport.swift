@@ -65,6 +65,7 @@ public enum TextReport {
         if r.statistics.nonFiniteTrials > 0 {
             out.append("  warning: \(r.statistics.nonFiniteTrials) trials produced non-finite weights or values (first: trial \(r.statistics.firstNonFiniteTrial!))")
         }
+        out += r.warnings.map { "  warning: " + $0 }
         if !r.met { out.append("  replay: \(r.replay)") }
         return out.joined(separator: "\n")
     }

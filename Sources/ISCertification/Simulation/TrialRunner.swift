@@ -57,14 +57,16 @@ final class TrialRunner {
         var sumR = 0.0, sumR2 = 0.0
         var nonFinite = 0
         var done = 0
-        // One pass of unsafe buffers: Array subscripts in the per-sample loop would
-        // check uniqueness and bounds on every store.
+        // One pass of unsafe buffers, and raw pointers in the per-sample loop: Array
+        // subscripts would check uniqueness and bounds on every store, and buffer
+        // subscripts are bounds-checked calls in debug builds.
         logRatios.withUnsafeMutableBufferPointer { lrOut in
         ratios.withUnsafeMutableBufferPointer { rOut in
         values.withUnsafeMutableBufferPointer { fOut in
         xs.withUnsafeMutableBufferPointer { x in
         lp.withUnsafeMutableBufferPointer { lpb in
         lq.withUnsafeMutableBufferPointer { lqb in
+            let lpp = lpb.baseAddress!, lqp = lqb.baseAddress!
             while done < n {
                 let m = Swift.min(x.count, n - done)
                 let xb = UnsafeMutableBufferPointer(rebasing: x[0..<m])
@@ -72,12 +74,13 @@ final class TrialRunner {
                 logP.evaluate(UnsafeBufferPointer(xb), into: lpb)
                 logQ.evaluate(UnsafeBufferPointer(xb), into: lqb)
                 evaluator.evaluate(UnsafeBufferPointer(xb), into: UnsafeMutableBufferPointer(rebasing: fOut[done..<(done + m)]))
+                let lrp = lrOut.baseAddress! + done, rp = rOut.baseAddress! + done, fp = fOut.baseAddress! + done
                 for i in 0..<m {
-                    let lr = lpb[i] - lqb[i]
+                    let lr = lpp[i] - lqp[i]
                     let r = exp(lr)
-                    lrOut[done + i] = lr
-                    rOut[done + i] = r
-                    if !r.isFinite || !fOut[done + i].isFinite || lr.isNaN { nonFinite += 1 }
+                    lrp[i] = lr
+                    rp[i] = r
+                    if !r.isFinite || !fp[i].isFinite || lr.isNaN { nonFinite += 1 }
                     sumR += r
                     sumR2 += r * r
                 }
