@@ -82,3 +82,31 @@ double yardstick_normal_mixture(uint64_t scenario_key, long first_trial, long tr
     gsl_rng_free(r);
     return total;
 }
+
+double yardstick_tokens(uint64_t scenario_key, long first_trial, long trials, long samples, long length,
+                        long vocabulary, const double *cumulative, const double *log_ratio, const double *reward) {
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    double total = 0;
+    for (long k = first_trial; k < first_trial + trials; k++) {
+        seed_trial(r, scenario_key, k);
+        double sum_rf = 0, sum_r = 0, sum_r2 = 0;
+        for (long i = 0; i < samples; i++) {
+            double log_w = 0, f = 0;
+            for (long t = 0; t < length; t++) {
+                const double u = gsl_rng_uniform(r);
+                long v = 0;
+                while (u >= cumulative[v]) v++;
+                log_w += log_ratio[v];
+                f += reward[v];
+            }
+            const double w = exp(log_w);
+            sum_rf += w * f;
+            sum_r += w;
+            sum_r2 += w * w;
+        }
+        total += sum_rf / (double)samples + 0 * (sum_r * sum_r / sum_r2);
+    }
+    (void)vocabulary;
+    gsl_rng_free(r);
+    return total;
+}

@@ -22,6 +22,8 @@ import Synchronization
 struct BenchCase {
     /// The scenario file, relative to Scenarios/.
     let file: String
+    /// For a swept file, the sweep value of the point to run.
+    var point: Double? = nil
     /// The C loop for this scenario, with its constants read from the parsed
     /// scenario; nil when the file no longer has the shape the loop was written for.
     let loop: (Scenario) -> CLoop?
@@ -41,6 +43,17 @@ let cases: [BenchCase] = [
         guard case let .beta(a, b) = s.target.family, case let .uniform(low, high) = s.behavior.family,
               s.f.canonicalText == "x" else { return nil }
         return { yardstick_beta_uniform($0, $1, $2, $3, a, b, low, high) }
+    },
+    BenchCase(file: "token-length-sweep.iscert", point: 64) { s in
+        // 64 independent tokens: the C loop gets the engine's own tables.
+        guard let pair = s.policy, let p = pair.target.chain, let q = pair.behavior.chain, p.independent, q.independent,
+              pair.scored == .all else { return nil }
+        let V = p.vocabulary, T = p.length
+        let cumulative = q.cumulative, logRatio = (0..<V).map { p.logInitial[$0] - q.logInitial[$0] }
+        let reward = (0..<V).map { s.f.evaluate(at: Double($0)) }
+        return { key, first, count, samples in
+            yardstick_tokens(key, first, count, samples, T, V, cumulative, logRatio, reward)
+        }
     },
     BenchCase(file: "mixture-target.iscert") { s in
         guard case let .mixture(parts) = s.target.family, parts.count == 2,
@@ -94,6 +107,7 @@ struct Prepared {
 
 var prepared: [Prepared] = try cases.map { c in
     var s = try ScenarioParser.load(path: folder.appendingPathComponent(c.file).path)
+    if let value = c.point, let point = s.points.first(where: { $0.sweepPoint?.value == value }) { s = point }
     guard s.sweep == nil, let loop = c.loop(s) else {
         FileHandle.standardError.write(Data("iscert-bench: \(c.file) no longer has the shape its C loop was written for\n".utf8))
         exit(2)
@@ -106,7 +120,8 @@ var oneStream = [Double]()
 for _ in 0..<rounds {
     for i in prepared.indices {
         let p = prepared[i]
-        let draws = Double(trials * p.scenario.samples)
+        // Draws: one per token of a sequence.
+        let draws = Double(trials * p.scenario.samples * (p.scenario.policy?.length ?? 1))
         // Ordinary IS alone, as the C loops compute it (with the ESS sums and, on
         // the engine's side, k-hat on the first trials as in every run).
         let estimators: [any Estimator] = [BuiltinEstimator(.importanceSampling)]
@@ -125,7 +140,7 @@ for _ in 0..<rounds {
 func rate(_ xs: [Double]) -> String { fixed(median(xs) / 1e6, 2) }
 func column(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
 
-print("iscert-bench: \(trials) trials per round, \(rounds) rounds, medians; M samples/s; \(cores) cores")
+print("iscert-bench: \(trials) trials per round, \(rounds) rounds, medians; M samples/s (tokens for sequences); \(cores) cores")
 print(column("scenario", 18) + column("C 1", 8) + column("engine 1", 10) + column("ratio", 7)
       + column("C \(cores)", 8) + column("engine \(cores)", 10) + column("ratio", 7)
       + column("C 1->\(cores)", 9) + "engine 1->\(cores)")

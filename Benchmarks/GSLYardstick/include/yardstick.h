@@ -29,4 +29,10 @@ double yardstick_beta_uniform(uint64_t scenario_key, long first_trial, long tria
 double yardstick_normal_mixture(uint64_t scenario_key, long first_trial, long trials, long samples,
                                 double w, double m1, double s1, double m2, double s2, double mq, double sq);
 
+/// Independent tokens: each of `length` tokens drawn by inversion of `cumulative`
+/// (the behaviour's, as the engine keeps it), log-weight and reward summed per
+/// token from the tables; returns the sum of the trials' IS estimates.
+double yardstick_tokens(uint64_t scenario_key, long first_trial, long trials, long samples, long length,
+                        long vocabulary, const double *cumulative, const double *log_ratio, const double *reward);
+
 #endif
