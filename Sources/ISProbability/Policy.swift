@@ -395,17 +395,26 @@ public struct TokenChain: Sendable, Hashable {
         return logits.map { $0 == -.infinity ? -.infinity : $0 - logSum }
     }
 
+    /// The row of ``cumulative`` the next token is drawn from, after `previous`
+    /// (-1 before the first token).
+    @inline(__always) public func row(after previous: Int) -> Int {
+        previous < 0 || logTransition == nil ? 0 : (1 + previous) * vocabulary
+    }
+
+    /// The token a uniform `u` in [0, 1) selects from the row starting at `base`
+    /// of `cumulative`: inversion of the step's cumulative probabilities.
+    @inline(__always) public static func invert(_ u: Double, row base: Int, in cumulative: UnsafeBufferPointer<Double>) -> Int {
+        var k = 0
+        while u >= cumulative[base + k] { k += 1 }
+        return k
+    }
+
     func sample(into tokens: UnsafeMutableBufferPointer<Int>, using source: RandomSource) {
-        let v = vocabulary
         cumulative.withUnsafeBufferPointer { c in
             var previous = -1
             for t in 0..<tokens.count {
-                let base = (previous < 0 || logTransition == nil) ? 0 : (1 + previous) * v
-                let u = source.uniform()
-                var k = 0
-                while u >= c[base + k] { k += 1 }
-                tokens[t] = k
-                previous = k
+                previous = Self.invert(source.uniform(), row: row(after: previous), in: c)
+                tokens[t] = previous
             }
         }
     }

@@ -98,32 +98,27 @@ public struct BuiltinEstimator: Estimator {
         let T = tokens.length
         let lr = tokens.logRatios, g = tokens.rewards
         var sum = 0.0
-        for i in 0..<d.count {
-            let row = i * T
-            switch spec {
-            case .perDecision:
+        switch spec {
+        case .perDecision:
+            for i in 0..<d.count {
                 var logW = 0.0
-                for t in 0..<T {
-                    logW += lr[row + t]
-                    if g[row + t] != 0 { sum += exp(logW) * g[row + t] }
+                for t in i * T..<(i + 1) * T {
+                    logW += lr[t]
+                    if g[t] != 0 { sum += exp(logW) * g[t] }
                 }
-            case .perToken:
-                for t in 0..<T where g[row + t] != 0 { sum += exp(lr[row + t]) * g[row + t] }
-            case .geometricMean:
-                if d.values[i] != 0 { sum += exp(d.logRatios[i] / Double(T)) * d.values[i] }
-            case let .tokenTruncated(cap):
-                let lc = log(cap)
-                for t in 0..<T where g[row + t] != 0 {
-                    sum += (lr[row + t] >= lc ? cap : exp(lr[row + t])) * g[row + t]
-                }
-            case let .tokenMasked(low, high):
-                let lo = log(low), hi = log(high)
-                for t in 0..<T where g[row + t] != 0 && lr[row + t] >= lo && lr[row + t] <= hi {
-                    sum += exp(lr[row + t]) * g[row + t]
-                }
-            default:
-                return .nan
             }
+        case .perToken:
+            for t in 0..<d.count * T where g[t] != 0 { sum += exp(lr[t]) * g[t] }
+        case .geometricMean:
+            for i in 0..<d.count where d.values[i] != 0 { sum += exp(d.logRatios[i] / Double(T)) * d.values[i] }
+        case let .tokenTruncated(cap):
+            let lc = log(cap)
+            for t in 0..<d.count * T where g[t] != 0 { sum += (lr[t] >= lc ? cap : exp(lr[t])) * g[t] }
+        case let .tokenMasked(low, high):
+            let lo = log(low), hi = log(high)
+            for t in 0..<d.count * T where g[t] != 0 && lr[t] >= lo && lr[t] <= hi { sum += exp(lr[t]) * g[t] }
+        default:
+            return .nan
         }
         return sum
     }

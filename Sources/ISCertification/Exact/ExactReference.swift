@@ -86,6 +86,16 @@ public struct ExactReference: Sendable {
         }
     }
 
+    /// The delta-method E[ESS/N] from E_q[r^k], k = 1 ... 4. It expands around
+    /// E_q[r] = 1: without it (p has mass that q cannot reach) it does not apply.
+    static func deltaMethodESS(_ r: [Moment], samples: Int) -> Double? {
+        guard let m1 = r[0].value, abs(m1 - 1) < 1e-9, let m2 = r[1].value, let m3 = r[2].value, let m4 = r[3].value else {
+            return nil
+        }
+        let n = Double(samples)
+        return 1 / m2 + ((m2 - 1) / m2 - 2 * (m3 - m2) / (m2 * m2) + (m4 - m2 * m2) / (m2 * m2 * m2)) / n
+    }
+
     /// Every field given (the exact engine of policy scenarios computes them by
     /// enumeration and recursion instead of quadrature).
     init(mean: Moment, isMean: Moment, r: [Moment], y2: Moment, y4: Moment,
@@ -99,12 +109,7 @@ public struct ExactReference: Sendable {
         self.y4 = y4
         self.ess = ess
         self.essFailure = essFailure
-        if let m1 = r[0].value, abs(m1 - 1) < 1e-9, let m2 = r[1].value, let m3 = r[2].value, let m4 = r[3].value {
-            let n = Double(samples)
-            essDeltaMethod = 1 / m2 + ((m2 - 1) / m2 - 2 * (m3 - m2) / (m2 * m2) + (m4 - m2 * m2) / (m2 * m2 * m2)) / n
-        } else {
-            essDeltaMethod = nil
-        }
+        essDeltaMethod = Self.deltaMethodESS(r, samples: samples)
         self.method = method
         closedFormDiscrepancy = nil
         self.samples = samples
@@ -143,14 +148,7 @@ public struct ExactReference: Sendable {
         closedFormDiscrepancy = discrepancy
         method = discrepancy != nil ? "closed form (Gaussian pair, polynomial f), cross-checked by quadrature"
                                     : "GSL adaptive quadrature in log space"
-        // The delta method expands around E_q[r] = 1: without it (p has mass that q
-        // cannot reach) the approximation does not apply.
-        if let m1 = r1.value, abs(m1 - 1) < 1e-9, let m2 = r2.value, let m3 = r3.value, let m4 = r4.value {
-            let n = Double(samples)
-            essDeltaMethod = 1 / m2 + ((m2 - 1) / m2 - 2 * (m3 - m2) / (m2 * m2) + (m4 - m2 * m2) / (m2 * m2 * m2)) / n
-        } else {
-            essDeltaMethod = nil
-        }
+        essDeltaMethod = Self.deltaMethodESS([r1, r2, r3, r4], samples: samples)
         var cachedNodes: QuadratureNodes?
         func nodes() -> QuadratureNodes {
             if let n = cachedNodes { return n }

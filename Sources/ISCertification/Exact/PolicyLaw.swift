@@ -49,6 +49,8 @@ struct PolicyLaw {
         var logQ: [Double] = []
         var logP: [Double] = []
         var f: [Double] = []
+        /// For the integer families: the value x of each atom.
+        var values: [Int] = []
         /// How they were obtained.
         var method: String
         var logR: [Double] { zip(logP, logQ).map { p, q in q == -.infinity ? .nan : p - q } }
@@ -156,7 +158,7 @@ struct PolicyLaw {
         for x in lower...upper {
             let lp = p.logMass(x), lq = q.logMass(x)
             if lp == -.infinity && lq == -.infinity { continue }
-            atoms.logP.append(lp); atoms.logQ.append(lq); atoms.f.append(f.evaluate(at: Double(x)))
+            atoms.logP.append(lp); atoms.logQ.append(lq); atoms.f.append(f.evaluate(at: Double(x))); atoms.values.append(x)
         }
         return .success(atoms)
     }
@@ -251,11 +253,10 @@ struct PolicyLaw {
         let mono = Monomials(degree: k)
         // Sources: one state before the first token (and for independent steps,
         // always one state: the next step does not depend on the previous token).
-        var sources: [[Double]] = [(0..<mono.count).map { n -> Double in
-            // Y_0 = -c, W_0 = 1.
-            let i = mono.index.firstIndex { $0.contains(n) }!
-            return pow(-c, Double(i))
-        }]
+        // Y_0 = -c, W_0 = 1: E[Y^i W^j] = (-c)^i.
+        var initial = [Double](repeating: 0, count: mono.count)
+        for i in 0...k { for j in 0...(k - i) { initial[mono.index[i][j]] = pow(-c, Double(i)) } }
+        var sources: [[Double]] = [initial]
         var sourceTokens: [Int] = [-1]
         let independent = law.independent && p.independent && q.independent
         var aPow = [Double](repeating: 1, count: k + 1), bPow = aPow, ePow = aPow, rhoPow = aPow

@@ -31,7 +31,7 @@ extension ExactReference {
             pOutsideQ = zip(atoms.logQ, atoms.logP).contains { $0 == -.infinity && $1 > -.infinity }
         } else if let p = pair.target.chain, let q = pair.behavior.chain {
             let V = p.vocabulary
-            let rows = [-1] + (p.independent && q.independent ? [] : Array(0..<V))
+            let rows = Self.previousTokens(p, q)
             qOutsideP = rows.contains { u in (0..<V).contains { q.logStep(u, $0) > -.infinity && p.logStep(u, $0) == -.infinity } }
             pOutsideQ = rows.contains { u in (0..<V).contains { p.logStep(u, $0) > -.infinity && q.logStep(u, $0) == -.infinity } }
         } else {
@@ -174,16 +174,15 @@ extension ExactReference {
                 }
             }
             if let p = pair.target.chain, let q = pair.behavior.chain {
+                let rows = Self.previousTokens(p, q)
                 for v in 0..<p.vocabulary {
-                    let rows = [-1] + (p.independent && q.independent ? [] : Array(0..<p.vocabulary))
                     if rows.contains(where: { p.logStep($0, v) > -.infinity && q.logStep($0, v) == -.infinity }) {
                         lower = Swift.min(lower, Double(v)); upper = Swift.max(upper, Double(v))
                     }
                 }
             } else if let atoms {
-                // Integer outcomes: the range of values q cannot draw (the atoms are in order of x).
-                let xs = Self.integerValues(pair)
-                for (i, x) in xs.enumerated() where i < atoms.logQ.count && atoms.logQ[i] == -.infinity && atoms.logP[i] > -.infinity {
+                // Integer outcomes: the range of values q cannot draw.
+                for (i, x) in atoms.values.enumerated() where atoms.logQ[i] == -.infinity && atoms.logP[i] > -.infinity {
                     lower = Swift.min(lower, Double(x)); upper = Swift.max(upper, Double(x))
                 }
             }
@@ -230,17 +229,9 @@ extension ExactReference {
                   tailIndex: .finite(k, error: 0), support: SupportAnalysis(regions: regions))
     }
 
-    /// The integer values the atoms of an integer-family pair stand for, in order.
-    static func integerValues(_ pair: PolicyPair) -> [Int] {
-        let lower = Swift.min(pair.target.supportBounds.lower, pair.behavior.supportBounds.lower)
-        let law = PolicyLaw(pair: pair, f: .number(0))
-        guard case let .success(a) = law.atoms() else { return [] }
-        var xs: [Int] = []
-        var x = lower
-        while xs.count < a.logQ.count {
-            if pair.target.logMass(x) > -.infinity || pair.behavior.logMass(x) > -.infinity { xs.append(x) }
-            x += 1
-        }
-        return xs
+    /// The previous tokens a step's probabilities can depend on: -1 (the first
+    /// step) alone for independent steps, else also every token.
+    static func previousTokens(_ p: TokenChain, _ q: TokenChain) -> [Int] {
+        [-1] + (p.independent && q.independent ? [] : Array(0..<p.vocabulary))
     }
 }

@@ -92,19 +92,15 @@ final class PolicyTrialRunner {
         logRatioTable.withUnsafeBufferPointer { table in
         rewardTable.withUnsafeBufferPointer { gTable in
         (draw.chain?.cumulative ?? []).withUnsafeBufferPointer { cumulative in
-            // Token models are sampled here, by inversion of each step's cumulative
-            // probabilities (rows as in TokenChain.sample), so the per-token loop
-            // makes no calls.
-            let independent = draw.chain?.independent ?? true
+            // Token models are sampled here, token by token as TokenChain.sample does,
+            // so that each token's log-ratio and reward are stored as it is drawn.
+            let chain = draw.chain
             for i in 0..<n {
                 var sumLR = 0.0, reward = 0.0
-                if V > 0 {
+                if let chain, V > 0 {
                     var previous = -1
                     for t in 0..<T {
-                        let base = previous < 0 || independent ? 0 : (1 + previous) * V
-                        let u = source.uniform()
-                        var v = 0
-                        while u >= cumulative[base + v] { v += 1 }
+                        let v = TokenChain.invert(source.uniform(), row: chain.row(after: previous), in: cumulative)
                         let l = table[(previous + 1) * V + v]
                         let gt = scoreAll || t == T - 1 ? gTable[v] : 0
                         lr[i * T + t] = l
