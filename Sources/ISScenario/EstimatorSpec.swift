@@ -49,6 +49,29 @@ public enum EstimatorSpec: Sendable, Hashable {
     /// tokens whose own ratio leaves the band dropped (token-level IcePop).
     case tokenMasked(low: Double, high: Double)
 
+    // Gradient estimators: each estimates grad_theta J(theta), J = E_(pi_theta)[f],
+    // theta the target's logits, as a vector (one component per logit). A
+    // scenario lists either these or the value estimators above, not both.
+
+    /// `reinforce` or `reinforce(baseline: b)`: on-policy REINFORCE, draws from the
+    /// target pi_theta, (1/N) sum (f - b) grad log pi_theta(y). Unbiased for any
+    /// constant b (E[grad log pi] = 0); b = nil is b = 0.
+    case reinforce(baseline: Double?)
+    /// `is_grad`: the off-policy gradient, draws from pi_old,
+    /// (1/N) sum W f grad log pi_theta(y), W = pi_theta(y) / pi_old(y) the
+    /// whole-sequence ratio. Unbiased.
+    case isGradient
+    /// `per_decision_grad`: (1/N) sum_i sum_t g_t (prod_(s<=t) r_s) sum_(s<=t) grad log pi_theta(y_s | y_(s-1)):
+    /// each reward weighted by the ratios and scores of the steps up to it. Unbiased.
+    case perDecisionGradient
+    /// `ppo_clip_grad(eps: e)`: the gradient of PPO's clipped surrogate
+    /// min(W A, clip(W, 1 - e, 1 + e) A) with the advantage A = f: W A grad log pi_theta(y),
+    /// or 0 where the clip is active (A > 0 and W > 1 + e, or A < 0 and W < 1 - e). Biased;
+    /// its exact expectation is computed.
+    case ppoClipGradient(eps: Double)
+    /// `tis_grad(cap: c)`: the truncated-IS gradient (1/N) sum min(W, c) f grad log pi_theta(y). Biased.
+    case truncatedGradient(cap: Double)
+
     /// The estimator in the scenario language, numbers in ``canonicalNumber(_:)``
     /// form: `is`, `snis`, `truncated(cap: 2)`, `truncated(low: 0.5, high: 2)`,
     /// `masked(low: 0.5, high: 5)`, `ppo_clip(eps: 0.2)`, `psis`, `kl_k1`,
@@ -79,7 +102,23 @@ public enum EstimatorSpec: Sendable, Hashable {
         case .geometricMean: "gspo"
         case .tokenTruncated: "token_truncated"
         case .tokenMasked: "token_masked"
+        case .reinforce: "reinforce"
+        case .isGradient: "is_grad"
+        case .perDecisionGradient: "per_decision_grad"
+        case .ppoClipGradient: "ppo_clip_grad"
+        case .truncatedGradient: "tis_grad"
         }
+    }
+
+    /// True for the gradient estimators (`reinforce`, `is_grad`, `per_decision_grad`,
+    /// `ppo_clip_grad`, `tis_grad`), which estimate grad_theta E_(pi_theta)[f] and need
+    /// a target with logits.
+    public var isGradient: Bool { Self.gradientKeywords.contains(keyword) }
+
+    /// True for the gradient estimators that draw from the target pi_theta (on-policy).
+    public var drawsFromTarget: Bool {
+        if case .reinforce = self { return true }
+        return false
     }
 
     /// True for the estimators that weight each token by its own step's ratio
@@ -95,10 +134,12 @@ public enum EstimatorSpec: Sendable, Hashable {
     /// The parameters in canonical order (empty for `is`, `snis`, `psis` and `kl_*`).
     public var parameters: [(label: String, value: Double)] {
         switch self {
-        case .importanceSampling, .selfNormalized, .paretoSmoothed, .klK1, .klK2, .klK3, .perDecision, .perToken, .geometricMean: []
-        case let .truncated(cap), let .tokenTruncated(cap): [("cap", cap)]
+        case .importanceSampling, .selfNormalized, .paretoSmoothed, .klK1, .klK2, .klK3, .perDecision, .perToken, .geometricMean,
+             .isGradient, .perDecisionGradient: []
+        case let .truncated(cap), let .tokenTruncated(cap), let .truncatedGradient(cap): [("cap", cap)]
         case let .clamped(low, high), let .masked(low, high), let .tokenMasked(low, high): [("low", low), ("high", high)]
-        case let .ppoClip(eps): [("eps", eps)]
+        case let .ppoClip(eps), let .ppoClipGradient(eps): [("eps", eps)]
+        case let .reinforce(baseline): baseline.map { [("baseline", $0)] } ?? []
         }
     }
 
@@ -113,7 +154,14 @@ public enum EstimatorSpec: Sendable, Hashable {
 
     /// Every estimator word, in the order the documentation lists them.
     public static let keywords = ["is", "snis", "truncated", "masked", "ppo_clip", "psis", "kl_k1", "kl_k2", "kl_k3",
-                                  "per_decision", "per_token", "gspo", "token_truncated", "token_masked"]
+                                  "per_decision", "per_token", "gspo", "token_truncated", "token_masked",
+                                  "reinforce", "is_grad", "per_decision_grad", "ppo_clip_grad", "tis_grad"]
+
+    /// The gradient estimators' words as messages list them.
+    static let gradientList = "reinforce, is_grad, per_decision_grad, ppo_clip_grad, tis_grad"
+
+    /// The words of the gradient estimators (see ``isGradient``).
+    static let gradientKeywords: Set<String> = ["reinforce", "is_grad", "per_decision_grad", "ppo_clip_grad", "tis_grad"]
 
     /// The words of the token-level estimators (see ``isTokenLevel``).
     static let tokenKeywords: Set<String> = ["per_decision", "per_token", "gspo", "token_truncated", "token_masked"]
@@ -127,10 +175,12 @@ public enum EstimatorSpec: Sendable, Hashable {
         "masked": [["low", "high"]], "ppo_clip": [["eps"]],
         "psis": [[]], "kl_k1": [[]], "kl_k2": [[]], "kl_k3": [[]],
         "per_decision": [[]], "per_token": [[]], "gspo": [[]], "token_truncated": [["cap"]], "token_masked": [["low", "high"]],
+        "reinforce": [[], ["baseline"]], "is_grad": [[]], "per_decision_grad": [[]], "ppo_clip_grad": [["eps"]],
+        "tis_grad": [["cap"]],
     ]
 
     /// The order labels print in.
-    static let labelOrder = ["cap", "low", "high", "eps"]
+    static let labelOrder = ["cap", "low", "high", "eps", "baseline"]
 
     /// How messages spell the accepted forms: `truncated(cap:) or truncated(low:, high:)`.
     static func templates(_ keyword: String) -> String {
@@ -186,6 +236,12 @@ public enum EstimatorSpec: Sendable, Hashable {
         case ("truncated", true): return .truncated(cap: try check("cap", { $0 > 0 }, "a finite number > 0"))
         case ("token_truncated", _): return .tokenTruncated(cap: try check("cap", { $0 > 0 }, "a finite number > 0"))
         case ("ppo_clip", _): return .ppoClip(eps: try check("eps", { $0 > 0 && $0 < 1 }, "> 0 and < 1"))
+        case ("reinforce", _):
+            return .reinforce(baseline: values["baseline"] == nil ? nil : try check("baseline", { _ in true }, "a finite number"))
+        case ("is_grad", _): return .isGradient
+        case ("per_decision_grad", _): return .perDecisionGradient
+        case ("ppo_clip_grad", _): return .ppoClipGradient(eps: try check("eps", { $0 > 0 && $0 < 1 }, "> 0 and < 1"))
+        case ("tis_grad", _): return .truncatedGradient(cap: try check("cap", { $0 > 0 }, "a finite number > 0"))
         default:
             let low = try check("low", { $0 >= 0 }, "a finite number >= 0")
             let high = try check("high", { _ in true }, "a finite number")

@@ -85,6 +85,10 @@ extension Parser {
             }
             return EstimatorTemplate(keyword: word, token: token, arguments: [], close: nil)
         }
+        // A word with a bare form (`reinforce`) takes parameters only when '(' follows.
+        if forms.contains([]), current.kind != .leftParen {
+            return EstimatorTemplate(keyword: word, token: token, arguments: [], close: nil)
+        }
         try expect(.leftParen, "'(' after '\(word)', as in \(expected)")
         var arguments: [EstimatorTemplate.Argument] = []
         var labels: [String: Token] = [:]

@@ -11,6 +11,14 @@ public enum CheckName: String, Sendable, Hashable, CaseIterable, Codable {
     /// The mean Pareto k-hat over the trials matches the exact tail index
     /// of the importance weights.
     case khat
+    /// A gradient estimator: the trace of its covariance over trials matches the
+    /// exact tr Cov = (E||h||^2 - ||E h||^2) / N.
+    case trace
+    /// A gradient estimator's per-sample term equals, for every sequence, the
+    /// derivative of the surrogate loss RL code writes for it (forward-mode dual numbers).
+    case surrogate
+    /// The exact gradient of J agrees with central differences of the exact J.
+    case exactGradient = "exact_gradient"
 }
 
 /// The exact set of outcomes a scenario's author expects the certification

@@ -112,6 +112,10 @@ public struct Scenario: Sendable, Hashable {
         self.policy = policy
     }
 
+    /// True when the scenario certifies gradient estimators (``EstimatorSpec/isGradient``);
+    /// a file lists either gradient or value estimators.
+    public var isGradientScenario: Bool { estimators.contains { $0.isGradient } }
+
     /// The target as reports print it: the policy or the distribution.
     public var targetDescription: String { policy.map(\.target.description) ?? target.description }
     /// The behaviour as reports print it.

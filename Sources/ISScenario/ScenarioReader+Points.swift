@@ -31,6 +31,10 @@ extension ScenarioReader {
                 + "continuous draws such as is, snis, truncated(cap: 2)"))
             return nil
         }
+        if let message = gradientRules(estimatorList, policies: policies) {
+            diagnostics.append(message)
+            return nil
+        }
         if let policyTarget = targetPolicy, let policyBehavior = behaviorPolicy {
             return policyScenario(file: file, name: name, summary: summary, target: policyTarget, behavior: policyBehavior,
                                   f: f, samples: samples, estimatorList: estimatorList)
@@ -117,6 +121,13 @@ extension ScenarioReader {
                     for v in 0..<chain.vocabulary where !formula.evaluate(at: Double(v)).isFinite {
                         throw PlacedError(token: fToken, message: "f(x) is \(canonicalNumber(formula.evaluate(at: Double(v)))) at token x = \(v); "
                             + "expected a finite reward for every token 0 ..< \(chain.vocabulary)")
+                    }
+                }
+            }
+            if let t = madeTarget, estimatorList.contains(where: { EstimatorSpec.gradientKeywords.contains($0.keyword) }) {
+                _ = checker.attempt("target", at: value, templated: target.mentionsParameter) { () throws(PlacedError) in
+                    if let reason = PolicyParameters.whyNotDifferentiable(t) {
+                        throw PlacedError(token: target.token, message: "gradient estimators differentiate the target's logits: \(reason)")
                     }
                 }
             }
@@ -241,5 +252,32 @@ private struct PointChecker {
     /// `column 5` on the same line, else `line 3, column 5`.
     static func place(_ token: Token, from other: Token) -> String {
         token.line == other.line ? "column \(token.column)" : "line \(token.line), column \(token.column)"
+    }
+}
+
+extension ScenarioReader {
+    /// A gradient scenario lists only gradient estimators, over policies, and
+    /// none of the keys that belong to value estimators; the diagnostic for the
+    /// first rule broken, or nil.
+    func gradientRules(_ list: [EstimatorTemplate], policies: Bool) -> Diagnostic? {
+        let isGradient = { (e: EstimatorTemplate) in EstimatorSpec.gradientKeywords.contains(e.keyword) }
+        guard let first = list.first(where: isGradient) else { return nil }
+        if let value = list.first(where: { !isGradient($0) }) {
+            return source.diagnostic(at: value.token, "'\(value.keyword)' estimates E_p[f] but '\(first.keyword)' estimates its "
+                + "gradient; expected either gradient estimators (\(EstimatorSpec.gradientList)) or value estimators in one "
+                + "scenario, and a separate file for the other kind")
+        }
+        if !policies {
+            return source.diagnostic(at: first.token, "'\(first.keyword)' estimates the gradient of E_(pi_theta)[f] with respect "
+                + "to the target's logits, so it needs a policy scenario; expected a target such as softmax(logits: [...]), "
+                + "tokens(...) or markov(...)")
+        }
+        for key in [ScenarioKey.mseBelowIS, .detectBias] {
+            if let token = seen[key] {
+                return source.diagnostic(at: token, "\(key.rawValue) applies to value estimators, but this scenario lists "
+                    + "gradient estimators; expected no '\(key.rawValue)' line")
+            }
+        }
+        return nil
     }
 }

@@ -88,6 +88,9 @@ public struct BuiltinEstimator: Estimator {
         case .perDecision, .perToken, .geometricMean, .tokenTruncated, .tokenMasked:
             guard let tokens = d.tokens else { return .nan }
             return Self.tokenLevel(spec, d, tokens) / n
+        case .reinforce, .isGradient, .perDecisionGradient, .ppoClipGradient, .truncatedGradient:
+            // A gradient is a vector: BuiltinGradient computes it, component by component.
+            return .nan
         }
     }
 
@@ -213,6 +216,9 @@ public struct BuiltinEstimator: Estimator {
         case .klK3:
             return EstimatorSpecification(form: .sampleMean { lr, _ in expm1(lr) - lr }, ratioGrowth: 0, growthIsTight: false,
                                           claimsUnbiased: true, estimand: .klBehaviorToTarget, finitenessFromIntegrand: true)
+        case .reinforce, .isGradient, .perDecisionGradient, .ppoClipGradient, .truncatedGradient:
+            return EstimatorSpecification(form: .none(reason: "a gradient estimator is certified component by component (GradientSpecification)"),
+                                          ratioGrowth: 0, growthIsTight: false)
         }
     }
 }

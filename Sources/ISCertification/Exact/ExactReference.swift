@@ -35,7 +35,7 @@ public struct ExactReference: Sendable {
     /// The samples per trial the references were computed for.
     public let samples: Int
     /// The exact moments of one trial's estimate, per estimator, in the order given.
-    public let estimators: [TrialMoments]
+    public internal(set) var estimators: [TrialMoments]
     /// KL(q || p) = E_q[-log r], KL(p || q) = E_p[log r] = E_q[r log r], and the
     /// chi-square divergence E_q[r^2] - 1.
     public let klBehaviorToTarget: Moment

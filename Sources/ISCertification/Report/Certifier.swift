@@ -30,6 +30,7 @@ public struct Certifier: Sendable {
     /// over N, one slope check per self-normalised estimator. Counting them all
     /// keeps the threshold independent of the exact analysis.
     public static func plannedChecks(_ s: Scenario) -> Int {
+        if s.isGradientScenario { return plannedGradientChecks(s) }
         let perPoint = 2 * s.estimators.count + 2 + s.mseBelowIS.count
         let slope = s.sweep?.variable == "samples" ? s.estimators.filter { $0 == .selfNormalized }.count : 0
         return s.points.count * perPoint + slope
@@ -62,7 +63,9 @@ public struct Certifier: Sendable {
     /// goes first: the paired statistics are kept against the first estimator of
     /// each trial.
     public func runEstimators(_ scenario: Scenario) -> [any Estimator] {
-        Self.runSpecs(effective(scenario)).map { BuiltinEstimator($0) }
+        let s = effective(scenario)
+        if s.isGradientScenario { return Self.gradientComponents(s, Self.gradientEstimators(s)) }
+        return Self.runSpecs(s).map { BuiltinEstimator($0) }
     }
 
     static func runSpecs(_ s: Scenario) -> [EstimatorSpec] {
@@ -107,6 +110,12 @@ public struct Certifier: Sendable {
     public func certify(_ scenario: Scenario, estimators custom: [any Estimator]? = nil,
                         thresholds: Thresholds, drawFrom: DrawSource = .behavior,
                         statistics: StatisticsSource? = nil) throws -> ScenarioReport {
+        if scenario.isGradientScenario {
+            guard custom == nil, drawFrom == .behavior else {
+                throw GradientScenarioError(description: "scenario '\(scenario.name)' certifies gradient estimators: pass custom ones to certifyGradient")
+            }
+            return try certifyGradient(scenario, thresholds: thresholds, statistics: statistics)
+        }
         let s = effective(scenario)
         let specs = Self.runSpecs(s)
         let estimators: [any Estimator] = custom ?? specs.map { BuiltinEstimator($0) }
@@ -260,6 +269,7 @@ extension Certifier {
     /// its applicability is known in advance.
     public func plan(_ scenario: Scenario, thresholds: Thresholds) -> (reference: ExactReference, checks: [CheckResult]) {
         let s = effective(scenario)
+        if s.isGradientScenario { return planGradient(s, thresholds: thresholds) }
         let estimators: [any Estimator] = Self.runSpecs(s).map { BuiltinEstimator($0) }
         let reference = Self.reference(s, estimators: estimators)
         return (reference, Self.checksWithoutTrials(s, estimators: estimators, reference: reference, thresholds: thresholds))
@@ -269,13 +279,7 @@ extension Certifier {
     /// applied) at its K, from references already computed for its N.
     static func checksWithoutTrials(_ s: Scenario, estimators: [any Estimator], reference: ExactReference,
                               thresholds: Thresholds) -> [CheckResult] {
-        // No trials: every statistic is NaN, so only applicability, standard errors
-        // and detectable shifts carry information.
-        var nothing = RunStatistics(estimators: estimators.count)
-        for trial in 0..<2 {
-            nothing.add(TrialSummary(trial: trial, estimates: estimators.map { _ in .nan }, sumR: .nan, sumR2: .nan,
-                                     nonFinite: 0, khat: .nan), samples: s.samples)
-        }
+        let nothing = RunStatistics.withoutTrials(estimators: estimators.count, samples: s.samples)
         var checks: [CheckResult] = []
         let violations = reference.supportViolations
         for (i, e) in estimators.enumerated() {
@@ -298,5 +302,19 @@ extension Certifier {
                       : CheckResult(label: khat.label, status: .pass, expected: khat.expected,
                                     reason: "applies: mean k-hat over trials 0 ..< \(TrialRunner.khatTrials) against \(khat.expected.map { "\($0)" } ?? "-"), tolerance 0.1 plus z* standard errors of the trials' k-hat"))
         return checks
+    }
+}
+
+extension RunStatistics {
+    /// Statistics of no trials for ``Certifier/plan(_:thresholds:)``: every
+    /// statistic is NaN, so only applicability, standard errors and detectable
+    /// shifts carry information.
+    static func withoutTrials(estimators count: Int, samples n: Int) -> RunStatistics {
+        var nothing = RunStatistics(estimators: count)
+        for trial in 0..<2 {
+            nothing.add(TrialSummary(trial: trial, estimates: Array(repeating: .nan, count: count), sumR: .nan, sumR2: .nan,
+                                     nonFinite: 0, khat: .nan), samples: n)
+        }
+        return nothing
     }
 }

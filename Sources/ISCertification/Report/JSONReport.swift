@@ -245,7 +245,7 @@ public struct JSONReport: Codable, Sendable {
                                khatAboveThresholdTrials: r.statistics.khatAboveThreshold),
             estimators: r.estimators.enumerated().map { i, name in
                 let t = ref.estimators[i]
-                let estimand = name.hasPrefix("kl_") ? ref.klBehaviorToTarget : ref.mean
+                let estimand = r.estimand(i)
                 let bias = t.mean.value.flatMap { m in estimand.value.map { m - $0 } }
                 let mse = bias.flatMap { b in t.variance.value.map { $0 + b * b } } ?? (t.variance.isInfinite ? .infinity : nil)
                 return EstimatorEntry(name: name, exactMean: JSONNumber(t.mean), exactVariance: JSONNumber(t.variance),

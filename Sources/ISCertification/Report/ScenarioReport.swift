@@ -23,6 +23,9 @@ public struct ScenarioReport: Sendable {
     public let warnings: [String]
     /// A command that reruns this scenario with the same seed.
     public let replay: String
+    /// For a gradient scenario: the exact gradient and each estimator's exact
+    /// expectation and moments, component by component.
+    public var gradient: GradientReference? = nil
 
     public enum Regime: String, Sendable, Codable {
         case finiteVariance = "finite_variance"
@@ -30,6 +33,13 @@ public struct ScenarioReport: Sendable {
         case unstableVariance = "unstable_variance"
         case infiniteVariance = "infinite_variance"
         case undetermined
+    }
+
+    /// What estimator i estimates, exactly: E_p[f], KL(q || p) for the kl_*
+    /// estimators, or dJ/dtheta_c for component c of a gradient estimator.
+    public func estimand(_ i: Int) -> Moment {
+        if let g = gradient { return .finite(g.gradient[i % g.parameterNames.count], error: 0) }
+        return estimators[i].hasPrefix("kl_") ? reference.klBehaviorToTarget : reference.mean
     }
 
     /// The first check of this kind, for the first estimator that has one.

@@ -44,13 +44,15 @@ public enum TextReport {
         for v in ref.supportViolations {
             out.append("  support violation: q never draws from [\(g(v.lower)), \(g(v.upper))], where p |f| has mass \(moment(v.mass))")
         }
-        if r.estimators.count > 1 || r.estimators.first != "is" {
+        if let g = r.gradient {
+            out += gradientTable(r, g)
+        } else if r.estimators.count > 1 || r.estimators.first != "is" {
             out.append("  " + pad("estimator", 24) + pad("exact mean", 14) + pad("bias", 16) + pad("exact var", 14)
                        + pad("exact MSE", 12) + pad("observed mean", 15) + "observed bias")
             for (i, name) in r.estimators.enumerated() {
                 let t = ref.estimators[i]
-                // Bias against what the estimator estimates: E_p[f], or KL(q || p).
-                let estimand = name.hasPrefix("kl_") ? ref.klBehaviorToTarget : ref.mean
+                // Bias against what the estimator estimates: E_p[f], KL(q || p) or a gradient component.
+                let estimand = r.estimand(i)
                 let bias = t.mean.value.flatMap { m in estimand.value.map { m - $0 } }
                 let mse = bias.flatMap { b in t.variance.value.map { $0 + b * b } }
                 let seen = r.statistics.estimates[i].mean
@@ -91,6 +93,7 @@ public enum TextReport {
         out.append("\(sw.met ? "MET    " : "NOT MET") \(s.name): sweep over \(s.sweep?.variable ?? "?") (\(sw.points.count) points)")
         out.append("  \(s.summary)")
         if let file = s.file { out.append("  file: \(file)") }
+        if sw.points.first?.gradient != nil { return renderGradientSweep(sw) }
         let names = sw.points.first?.estimators ?? []
         out.append("  " + pad(s.sweep?.variable ?? "value", 10) + pad("met", 5) + pad("ESS/N obs", 12) + pad("exact@N", 12)
                    + pad("N -> inf", 11) + names.map { pad("bias[\($0)] obs / exact", 36) }.joined()
@@ -99,10 +102,9 @@ public enum TextReport {
             let ess = p.reference.ess?.mean
             var line = "  " + pad(g(p.scenario.sweepPoint?.value, 4), 10) + pad(p.met ? "yes" : "NO", 5)
                 + pad(g(p.statistics.essFraction.mean, 4), 12) + pad(g(ess, 4), 12) + pad(g(p.reference.essFraction, 4), 11)
-            for (i, name) in names.enumerated() {
+            for i in names.indices {
                 // The bias against the estimator's own estimand: KL(q || p) for kl_*.
-                let kl = p.scenario.estimators.first { $0.name == name }?.estimatesKL == true
-                let mu = kl ? p.reference.klBehaviorToTarget.value : p.reference.mean.value
+                let mu = p.estimand(i).value
                 let seen = mu.map { p.statistics.estimates[i].mean - $0 }
                 let exact = p.reference.estimators[i].mean.value.flatMap { m in mu.map { m - $0 } }
                 line += pad("\(g(seen, 3)) / \(g(exact, 3))", 36)

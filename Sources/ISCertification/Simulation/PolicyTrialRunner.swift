@@ -22,6 +22,10 @@ extension TrialRunner: TrialRunning {
 /// Makes the runner a scenario needs.
 func makeTrialRunner(scenario: Scenario, estimators: [any Estimator], drawFrom: DrawSource,
                      masterSeed: UInt64, algorithm: RandomSource.Algorithm) throws -> any TrialRunning {
+    if let policy = scenario.policy, scenario.isGradientScenario {
+        return try GradientTrialRunner(scenario: scenario, pair: policy, components: estimators, masterSeed: masterSeed,
+                                       algorithm: algorithm)
+    }
     if let policy = scenario.policy {
         return try PolicyTrialRunner(scenario: scenario, pair: policy, estimators: estimators, drawFrom: drawFrom,
                                      masterSeed: masterSeed, algorithm: algorithm)

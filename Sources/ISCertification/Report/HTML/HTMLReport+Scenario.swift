@@ -86,7 +86,7 @@ extension HTMLReport {
         out += "<thead><tr><th scope=\"col\">estimator</th><th scope=\"col\">exact mean</th><th scope=\"col\">exact bias</th><th scope=\"col\">exact variance</th><th scope=\"col\">exact MSE</th><th scope=\"col\">observed mean</th><th scope=\"col\">observed variance</th></tr></thead>\n<tbody>\n"
         for (i, name) in r.estimators.enumerated() {
             let t = ref.estimators[i]
-            let estimand = name.hasPrefix("kl_") ? ref.klBehaviorToTarget : ref.mean
+            let estimand = r.estimand(i)
             let bias = t.mean.value.flatMap { m in estimand.value.map { m - $0 } }
             let mse = bias.flatMap { b in t.variance.value.map { $0 + b * b } }
             out += "<tr><th scope=\"row\"><code>\(HTMLText.escape(name))</code></th><td class=\"num\">\(Self.moment(t.mean))</td><td class=\"num\">\(g(bias))</td>"

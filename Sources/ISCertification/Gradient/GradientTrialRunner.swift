@@ -1,0 +1,151 @@
+import ISProbability
+import ISScenario
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs trials of a gradient scenario: N sequences from pi_old for the
+/// off-policy estimators and N from pi_theta for the on-policy ones, each set on
+/// its own stream of the trial, then every estimator's gradient, flattened into
+/// one estimate per component.
+///
+/// The off-policy draws use the trial's stream exactly as ``PolicyTrialRunner``
+/// does; the on-policy draws use a second stream family keyed by the scenario's
+/// name with `#on-policy` appended, so adding an on-policy estimator changes no
+/// off-policy draw. ESS is taken over the off-policy draws.
+final class GradientTrialRunner {
+    /// One set of N sequences and what the estimators read from it.
+    final class DrawSet {
+        let policy: Policy
+        let key: UInt64
+        var tokens: [Int], logRatios: [Double], rewards: [Double]
+        var logWeights: [Double], values: [Double], logTargets: [Double]
+
+        init(policy: Policy, key: UInt64, samples n: Int, length T: Int) {
+            self.policy = policy
+            self.key = key
+            tokens = Array(repeating: 0, count: n * T)
+            logRatios = Array(repeating: 0, count: n * T)
+            rewards = logRatios
+            logWeights = Array(repeating: 0, count: n)
+            values = logWeights
+            logTargets = logWeights
+        }
+    }
+
+    let scenario: Scenario
+    let pair: PolicyPair
+    let parameters: PolicyParameters
+    let estimators: [any GradientEstimator]
+    let source: RandomSource
+    let offPolicy: DrawSet?
+    let onPolicy: DrawSet?
+    let rewardTable: [Double]
+    var gradient: [Double]
+
+    /// - Throws: ``GradientScenarioError`` when the target has no logits or the
+    ///   estimators are not the components of gradient estimators.
+    init(scenario: Scenario, pair: PolicyPair, components: [any Estimator], masterSeed: UInt64,
+         algorithm: RandomSource.Algorithm) throws {
+        self.scenario = scenario
+        self.pair = pair
+        switch PolicyParameters.of(pair.target) {
+        case let .success(p): parameters = p
+        case let .failure(e): throw GradientScenarioError(description: "scenario '\(scenario.name)': \(e.reason)")
+        }
+        var list: [any GradientEstimator] = []
+        for (i, c) in components.enumerated() {
+            guard let g = c as? GradientComponent else {
+                throw GradientScenarioError(description: "scenario '\(scenario.name)' lists gradient estimators, but '\(c.name)' is not a component of one")
+            }
+            if i % parameters.count == 0 { list.append(g.estimator) }
+            guard g.index == i % parameters.count, g.estimator.name == list.last!.name else {
+                throw GradientScenarioError(description: "scenario '\(scenario.name)': the components of '\(g.estimator.name)' are not all of theta's \(parameters.count), in order")
+            }
+        }
+        estimators = list
+        source = try RandomSource(algorithm: algorithm, seed: 0)
+        let n = scenario.samples, T = pair.length
+        let key = TrialSeed.scenarioKey(master: masterSeed, scenario: scenario.name)
+        offPolicy = list.contains { !$0.specification.drawsFromTarget }
+            ? DrawSet(policy: pair.behavior, key: key, samples: n, length: T) : nil
+        onPolicy = list.contains { $0.specification.drawsFromTarget }
+            ? DrawSet(policy: pair.target, key: TrialSeed.scenarioKey(master: masterSeed, scenario: scenario.name + "#on-policy"),
+                      samples: n, length: T) : nil
+        rewardTable = (0..<parameters.vocabulary).map { scenario.f.evaluate(at: Double($0)) }
+        gradient = Array(repeating: 0, count: parameters.count)
+    }
+
+    /// Draws the set's N sequences for `trial`; returns sum W, sum W^2 and the
+    /// number of sequences whose weight or reward is not finite.
+    func draw(_ set: DrawSet, trial: Int) -> (sumR: Double, sumR2: Double, nonFinite: Int) {
+        source.reseed(TrialSeed.trialKey(scenarioKey: set.key, trial: trial))
+        guard let p = pair.target.chain, let q = pair.behavior.chain, let chain = set.policy.chain else { return (0, 0, 0) }
+        let n = scenario.samples, T = pair.length
+        let scoreAll = pair.scored == .all
+        var sumR = 0.0, sumR2 = 0.0, nonFinite = 0
+        chain.cumulative.withUnsafeBufferPointer { cumulative in
+            for i in 0..<n {
+                var previous = -1, logW = 0.0, logP = 0.0, reward = 0.0
+                for t in 0..<T {
+                    let v = TokenChain.invert(source.uniform(), row: chain.row(after: previous), in: cumulative)
+                    let lp = p.logStep(previous, v)
+                    let l = lp - q.logStep(previous, v)
+                    let g = scoreAll || t == T - 1 ? rewardTable[v] : 0
+                    set.tokens[i * T + t] = v
+                    set.logRatios[i * T + t] = l
+                    set.rewards[i * T + t] = g
+                    logW += l
+                    logP += lp
+                    reward += g
+                    previous = v
+                }
+                set.logWeights[i] = logW
+                set.values[i] = reward
+                set.logTargets[i] = logP
+                let r = exp(logW)
+                if !r.isFinite || !reward.isFinite || logW.isNaN { nonFinite += 1 }
+                sumR += r
+                sumR2 += r * r
+            }
+        }
+        return (sumR, sumR2, nonFinite)
+    }
+
+    func run(trial: Int) -> TrialSummary {
+        var weights = (sumR: 0.0, sumR2: 0.0, nonFinite: 0)
+        if let offPolicy { weights = draw(offPolicy, trial: trial) }
+        if let onPolicy { _ = draw(onPolicy, trial: trial) }
+        var estimates: [Double] = []
+        estimates.reserveCapacity(estimators.count * parameters.count)
+        for e in estimators {
+            let set = (e.specification.drawsFromTarget ? onPolicy : offPolicy)!
+            for c in gradient.indices { gradient[c] = 0 }
+            set.tokens.withUnsafeBufferPointer { y in
+            set.logRatios.withUnsafeBufferPointer { lr in
+            set.rewards.withUnsafeBufferPointer { g in
+            set.logWeights.withUnsafeBufferPointer { lw in
+            set.values.withUnsafeBufferPointer { f in
+            set.logTargets.withUnsafeBufferPointer { lp in
+            gradient.withUnsafeMutableBufferPointer { out in
+                e.estimate(GradientDraws(length: pair.length, tokens: y, logRatios: lr, rewards: g, logWeights: lw,
+                                         values: f, logTargets: lp, parameters: parameters), into: out)
+            }}}}}}}
+            estimates += gradient
+        }
+        return TrialSummary(trial: trial, estimates: estimates, sumR: weights.sumR, sumR2: weights.sumR2,
+                            nonFinite: weights.nonFinite, khat: nil)
+    }
+}
+
+extension GradientTrialRunner: TrialRunning {
+    var trialLogWeights: [Double] { offPolicy?.logWeights ?? [] }
+}
+
+/// A gradient scenario that cannot run; the description names the scenario.
+public struct GradientScenarioError: Error, CustomStringConvertible {
+    public let description: String
+}
