@@ -32,7 +32,7 @@ public struct PolicyParameters: Sendable, Hashable {
     /// row of the previous token (markov).
     public let sharedRow: Bool
     /// pi(v | row) at index row * V + v; row 0 is the first step's.
-    let probabilities: [Double]
+    public let probabilities: [Double]
 
     /// The parameters of `policy`, or nil (with the reason) when it is not a
     /// softmax, tokens or markov policy with its own logits.
@@ -115,11 +115,9 @@ public struct PolicyParameters: Sendable, Hashable {
     /// Adds `scale` times the score of one step, d log pi(v | previous) / d theta, to `gradient`.
     @inline(__always) public func addStepScore(previous: Int, token v: Int, scale: Double,
                                                into gradient: UnsafeMutableBufferPointer<Double>) {
-        let V = vocabulary, r = row(after: previous), base = r * V
+        let V = vocabulary, base = row(after: previous) * V
         let s = scale / temperature
-        probabilities.withUnsafeBufferPointer { p in
-            for b in 0..<V { gradient[base + b] -= s * p[base + b] }
-        }
+        for b in 0..<V { gradient[base + b] -= s * probabilities[base + b] }
         gradient[base + v] += s
     }
 

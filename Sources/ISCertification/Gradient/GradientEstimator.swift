@@ -100,16 +100,11 @@ public struct GradientSpecification: Sendable {
             return GradientSpecification(drawsFromTarget: true, claimsUnbiased: true) { y, theta, out in
                 theta.addScore(y.tokens, scale: y.value - b, into: out)
             }
-        case .isGradient:
-            return weighted(claimsUnbiased: true) { w, _ in w }
-        case let .ppoClipGradient(eps):
-            // d/dtheta min(W A, clip(W, 1 - eps, 1 + eps) A): W A grad log pi where the
-            // unclipped term is the smaller one, 0 where the clipped (constant) one is.
-            return weighted(claimsUnbiased: false) { w, a in
-                (a > 0 && w > 1 + eps) || (a < 0 && w < 1 - eps) ? 0 : w
+        case .isGradient, .ppoClipGradient, .truncatedGradient:
+            return GradientSpecification(drawsFromTarget: false, claimsUnbiased: spec == .isGradient) { y, theta, out in
+                let c = sequenceCoefficient(spec, logWeight: y.logWeight, value: y.value)
+                if c != 0 { theta.addScore(y.tokens, scale: c, into: out) }
             }
-        case let .truncatedGradient(cap):
-            return weighted(claimsUnbiased: false) { w, _ in Swift.min(w, cap) }
         case .perDecisionGradient:
             return GradientSpecification(drawsFromTarget: false, claimsUnbiased: true) { y, theta, out in
                 // h = sum_t g_t W_(1:t) sum_(s<=t) score_s = sum_s score_s c_s with
@@ -129,19 +124,32 @@ public struct GradientSpecification: Sendable {
         }
     }
 
-    /// Off-policy terms c(W, f) f grad log pi_theta(y); a reward of 0 contributes
-    /// nothing, so a weight of inf is never multiplied by it.
-    static func weighted(claimsUnbiased: Bool, _ coefficient: @escaping @Sendable (_ weight: Double, _ advantage: Double) -> Double)
-        -> GradientSpecification {
-        GradientSpecification(drawsFromTarget: false, claimsUnbiased: claimsUnbiased) { y, theta, out in
-            guard y.value != 0, y.logWeight > -.infinity else { return }
-            let c = coefficient(exp(y.logWeight), y.value)
-            if c != 0 { theta.addScore(y.tokens, scale: c * y.value, into: out) }
+    /// The coefficient c of the whole-sequence gradient terms c grad log pi_theta(y),
+    /// from log W and f (the advantage A): f - b for reinforce, W f for is_grad,
+    /// min(W, cap) f for tis_grad, and for ppo_clip_grad W f, or 0 where the clip is
+    /// active: d/dtheta min(W A, clip(W, 1 - eps, 1 + eps) A) is W A grad log pi where
+    /// the unclipped term is the smaller one, 0 where the clipped (constant) one is.
+    /// A reward of 0 gives 0 without forming W, so a weight of inf never meets it.
+    @inline(__always) static func sequenceCoefficient(_ spec: EstimatorSpec, logWeight: Double, value f: Double) -> Double {
+        if case let .reinforce(b) = spec { return f - (b ?? 0) }
+        guard f != 0, logWeight > -.infinity else { return 0 }
+        let w = exp(logWeight)
+        switch spec {
+        case .isGradient: return w * f
+        case let .truncatedGradient(cap): return Swift.min(w, cap) * f
+        case let .ppoClipGradient(eps): return (f > 0 && w > 1 + eps) || (f < 0 && w < 1 - eps) ? 0 : w * f
+        default: return .nan
         }
     }
 }
 
-/// The built-in gradient estimators: the mean of the specification's per-sample terms.
+/// The built-in gradient estimators.
+///
+/// The implementation does not call the specification's per-sample term: it
+/// weights each step's (row, token) by its coefficient, then forms the gradient
+/// once per trial, (A[row, b] - B[row] pi_row(b)) / tau with A the weight on
+/// token b from that row and B the row's total weight: O(N T + d) per trial
+/// against the term's O(N T V). The mean check compares the two.
 public struct BuiltinGradient: GradientEstimator {
     public let spec: EstimatorSpec
     public let specification: GradientSpecification
@@ -156,9 +164,42 @@ public struct BuiltinGradient: GradientEstimator {
     public var name: String { spec.canonicalText }
 
     public func estimate(_ draws: GradientDraws, into gradient: UnsafeMutableBufferPointer<Double>) {
-        for i in 0..<draws.count { specification.term(draws.sample(i), draws.parameters, gradient) }
-        let n = Double(draws.count)
-        for c in gradient.indices { gradient[c] /= n }
+        // Raw pointers: buffer subscripts are bounds-checked calls in debug builds.
+        guard let out = gradient.baseAddress, let y = draws.tokens.baseAddress, let lr = draws.logRatios.baseAddress,
+              let g = draws.rewards.baseAddress, let lw = draws.logWeights.baseAddress, let f = draws.values.baseAddress else { return }
+        let theta = draws.parameters, V = theta.vocabulary, T = draws.length
+        let rows = theta.sharedRow ? 1 : V + 1
+        var rowWeight = [Double](repeating: 0, count: rows)
+        rowWeight.withUnsafeMutableBufferPointer { b in
+            let rowTotal = b.baseAddress!
+            // Step s of sequence i, drawn after `previous`, carries coefficient c.
+            @inline(__always) func visit(_ i: Int, _ s: Int, _ previous: Int, _ c: Double) {
+                let r = theta.sharedRow || previous < 0 ? 0 : previous + 1
+                out[r * V + y[i * T + s]] += c
+                rowTotal[r] += c
+            }
+            for i in 0..<draws.count {
+                if spec == .perDecisionGradient {
+                    // c_s = sum_(t>=s) g_t W_(1:t), from the last step back.
+                    var c = 0.0, logPrefix = lw[i]
+                    for s in stride(from: T - 1, through: 0, by: -1) {
+                        if g[i * T + s] != 0 { c += g[i * T + s] * exp(logPrefix) }
+                        if c != 0 { visit(i, s, s > 0 ? y[i * T + s - 1] : -1, c) }
+                        logPrefix -= lr[i * T + s]
+                    }
+                } else {
+                    let c = GradientSpecification.sequenceCoefficient(spec, logWeight: lw[i], value: f[i])
+                    if c == 0 { continue }
+                    for s in 0..<T { visit(i, s, s > 0 ? y[i * T + s - 1] : -1, c) }
+                }
+            }
+            theta.probabilities.withUnsafeBufferPointer { p in
+                let n = Double(draws.count), tau = theta.temperature
+                for r in 0..<rows {
+                    for v in 0..<V { out[r * V + v] = (out[r * V + v] - rowTotal[r] * p[r * V + v]) / (tau * n) }
+                }
+            }
+        }
     }
 }
 

@@ -64,7 +64,7 @@ public struct GradientReference: Sendable {
     public let theta: [Double]
     /// J(theta) and its exact gradient sum_y pi_theta(y) f(y) grad log pi_theta(y).
     public let objective: Double
-    public let gradient: [Double]
+    public internal(set) var gradient: [Double]
     /// (J(theta + h e_b) - J(theta - h e_b)) / 2h with the exact J.
     public let finiteDifference: [Double]
     public let finiteDifferenceStep: Double

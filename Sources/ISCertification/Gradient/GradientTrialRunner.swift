@@ -44,6 +44,8 @@ final class GradientTrialRunner {
     let offPolicy: DrawSet?
     let onPolicy: DrawSet?
     let rewardTable: [Double]
+    /// log pi_theta(v | u) and log r(v | u) at (u + 1) * V + v (u = -1 for the first token).
+    let logTargetTable: [Double], logRatioTable: [Double]
     var gradient: [Double]
 
     /// - Throws: ``GradientScenarioError`` when the target has no logits or the
@@ -76,6 +78,10 @@ final class GradientTrialRunner {
             ? DrawSet(policy: pair.target, key: TrialSeed.scenarioKey(master: masterSeed, scenario: scenario.name + "#on-policy"),
                       samples: n, length: T) : nil
         rewardTable = (0..<parameters.vocabulary).map { scenario.f.evaluate(at: Double($0)) }
+        let V = parameters.vocabulary
+        let steps = (-1..<V).flatMap { u in (0..<V).map { (u, $0) } }
+        logTargetTable = steps.map { pair.target.chain!.logStep($0, $1) }
+        logRatioTable = steps.map { u, v in pair.target.chain!.logStep(u, v) - pair.behavior.chain!.logStep(u, v) }
         gradient = Array(repeating: 0, count: parameters.count)
     }
 
@@ -83,35 +89,49 @@ final class GradientTrialRunner {
     /// number of sequences whose weight or reward is not finite.
     func draw(_ set: DrawSet, trial: Int) -> (sumR: Double, sumR2: Double, nonFinite: Int) {
         source.reseed(TrialSeed.trialKey(scenarioKey: set.key, trial: trial))
-        guard let p = pair.target.chain, let q = pair.behavior.chain, let chain = set.policy.chain else { return (0, 0, 0) }
-        let n = scenario.samples, T = pair.length
+        guard let chain = set.policy.chain else { return (0, 0, 0) }
+        let n = scenario.samples, T = pair.length, V = parameters.vocabulary
         let scoreAll = pair.scored == .all
         var sumR = 0.0, sumR2 = 0.0, nonFinite = 0
+        // Raw pointers: these loops run over every token of every trial, and
+        // buffer subscripts are bounds-checked calls in debug builds.
+        set.tokens.withUnsafeMutableBufferPointer { yb in
+        set.logRatios.withUnsafeMutableBufferPointer { lrb in
+        set.rewards.withUnsafeMutableBufferPointer { gb in
+        set.logWeights.withUnsafeMutableBufferPointer { lwb in
+        set.values.withUnsafeMutableBufferPointer { fb in
+        set.logTargets.withUnsafeMutableBufferPointer { lpb in
+        rewardTable.withUnsafeBufferPointer { rt in
+        logTargetTable.withUnsafeBufferPointer { ltb in
+        logRatioTable.withUnsafeBufferPointer { lrt in
         chain.cumulative.withUnsafeBufferPointer { cumulative in
+            let y = yb.baseAddress!, lr = lrb.baseAddress!, gOut = gb.baseAddress!
+            let lw = lwb.baseAddress!, fOut = fb.baseAddress!, lpOut = lpb.baseAddress!, table = rt.baseAddress!
+            let logTarget = ltb.baseAddress!, logRatio = lrt.baseAddress!
             for i in 0..<n {
                 var previous = -1, logW = 0.0, logP = 0.0, reward = 0.0
                 for t in 0..<T {
                     let v = TokenChain.invert(source.uniform(), row: chain.row(after: previous), in: cumulative)
-                    let lp = p.logStep(previous, v)
-                    let l = lp - q.logStep(previous, v)
-                    let g = scoreAll || t == T - 1 ? rewardTable[v] : 0
-                    set.tokens[i * T + t] = v
-                    set.logRatios[i * T + t] = l
-                    set.rewards[i * T + t] = g
+                    let lp = logTarget[(previous + 1) * V + v]
+                    let l = logRatio[(previous + 1) * V + v]
+                    let g = scoreAll || t == T - 1 ? table[v] : 0
+                    y[i * T + t] = v
+                    lr[i * T + t] = l
+                    gOut[i * T + t] = g
                     logW += l
                     logP += lp
                     reward += g
                     previous = v
                 }
-                set.logWeights[i] = logW
-                set.values[i] = reward
-                set.logTargets[i] = logP
+                lw[i] = logW
+                fOut[i] = reward
+                lpOut[i] = logP
                 let r = exp(logW)
                 if !r.isFinite || !reward.isFinite || logW.isNaN { nonFinite += 1 }
                 sumR += r
                 sumR2 += r * r
             }
-        }
+        }}}}}}}}}}
         return (sumR, sumR2, nonFinite)
     }
 

@@ -148,6 +148,30 @@ public struct JSONReport: Codable, Sendable {
         public var detectBias: Double? = nil
         /// Warnings (a `detect_bias` the run's K cannot detect); absent when there are none.
         public var warnings: [String]? = nil
+        /// A gradient scenario's exact gradient; absent for value estimators.
+        public var gradient: Gradient? = nil
+    }
+
+    /// theta, J(theta) and its exact gradient, the central differences that
+    /// cross-check it, and per estimator the exact expectation and covariance trace.
+    public struct Gradient: Codable, Sendable {
+        public var parameters: [String]
+        public var theta: [Double]
+        public var objective: Double
+        public var exact: [Double]
+        public var finiteDifference: [Double]
+        public var method: String
+        public var estimators: [GradientEstimatorEntry]
+    }
+
+    public struct GradientEstimatorEntry: Codable, Sendable {
+        public var name: String
+        public var drawsFrom: String
+        public var claimsUnbiased: Bool
+        public var exactMean: [Double]
+        public var exactTrace: Double
+        /// For PPO's clipped gradient: P_old(clip active).
+        public var clipActive: Double?
     }
 
     public struct SweepPointEntry: Codable, Sendable {
@@ -254,7 +278,16 @@ public struct JSONReport: Codable, Sendable {
                                       observedMean: JSONNumber(r.statistics.estimates[i].mean),
                                       observedVariance: JSONNumber(r.statistics.estimates[i].variance), method: t.method)
             },
-            checks: r.checks.map(check), detectBias: s.detectBias, warnings: r.warnings.isEmpty ? nil : r.warnings)
+            checks: r.checks.map(check), detectBias: s.detectBias, warnings: r.warnings.isEmpty ? nil : r.warnings,
+            gradient: r.gradient.map { g in
+                Gradient(parameters: g.parameterNames, theta: g.theta, objective: g.objective, exact: g.gradient,
+                         finiteDifference: g.finiteDifference, method: g.method,
+                         estimators: g.estimators.map {
+                             GradientEstimatorEntry(name: $0.name, drawsFrom: $0.drawsFromTarget ? "target" : "behavior",
+                                                    claimsUnbiased: $0.claimsUnbiased, exactMean: $0.mean, exactTrace: $0.trace,
+                                                    clipActive: $0.clippedMass)
+                         })
+            })
     }
 
     /// The report as JSON text: snake_case keys, sorted, pretty-printed.
