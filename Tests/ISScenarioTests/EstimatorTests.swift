@@ -161,7 +161,8 @@ struct EstimatorTests {
 
     @Test func keywordsAndParameters() {
         #expect(EstimatorSpec.keywords == ["is", "snis", "truncated", "masked", "ppo_clip", "psis", "kl_k1", "kl_k2", "kl_k3",
-                                           "per_decision", "per_token", "gspo", "token_truncated", "token_masked"])
+                                           "per_decision", "per_token", "gspo", "token_truncated", "token_masked",
+                                           "reinforce", "is_grad", "per_decision_grad", "ppo_clip_grad", "tis_grad"])
         let specs: [EstimatorSpec] = [.paretoSmoothed, .klK1, .klK2, .klK3]
         #expect(specs.map(\.keyword) == ["psis", "kl_k1", "kl_k2", "kl_k3"])
         #expect(specs.allSatisfy { $0.parameters.isEmpty })
