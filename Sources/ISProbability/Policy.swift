@@ -407,8 +407,8 @@ public struct TokenChain: Sendable, Hashable {
 
     /// The token a uniform `u` in [0, 1) selects from the row starting at `base`
     /// of `cumulative`: inversion of the step's cumulative probabilities.
-    /// (A raw pointer: a buffer's subscript is a bounds-checked call in debug builds,
-    /// and this runs for every token drawn.)
+    /// Transparent, on a raw pointer: this runs for every token drawn, and debug
+    /// builds would otherwise call it, and a buffer's bounds-checked subscript, each time.
     @_transparent public static func invert(_ u: Double, row base: Int, in cumulative: UnsafePointer<Double>) -> Int {
         var k = 0
         while u >= cumulative[base + k] { k += 1 }
