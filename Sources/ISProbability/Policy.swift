@@ -401,9 +401,15 @@ public struct TokenChain: Sendable, Hashable {
         previous < 0 || logTransition == nil ? 0 : (1 + previous) * vocabulary
     }
 
+    /// ``row(after:)`` is (previous + 1) * rowStride: V for Markov steps, 0 for
+    /// independent ones (for loops that draw many tokens from one chain).
+    public var rowStride: Int { logTransition == nil ? 0 : vocabulary }
+
     /// The token a uniform `u` in [0, 1) selects from the row starting at `base`
     /// of `cumulative`: inversion of the step's cumulative probabilities.
-    @inline(__always) public static func invert(_ u: Double, row base: Int, in cumulative: UnsafeBufferPointer<Double>) -> Int {
+    /// Transparent, on a raw pointer: this runs for every token drawn, and debug
+    /// builds would otherwise call it, and a buffer's bounds-checked subscript, each time.
+    @_transparent public static func invert(_ u: Double, row base: Int, in cumulative: UnsafePointer<Double>) -> Int {
         var k = 0
         while u >= cumulative[base + k] { k += 1 }
         return k
@@ -413,7 +419,7 @@ public struct TokenChain: Sendable, Hashable {
         cumulative.withUnsafeBufferPointer { c in
             var previous = -1
             for t in 0..<tokens.count {
-                previous = Self.invert(source.uniform(), row: row(after: previous), in: c)
+                previous = Self.invert(source.uniform(), row: row(after: previous), in: c.baseAddress!)
                 tokens[t] = previous
             }
         }

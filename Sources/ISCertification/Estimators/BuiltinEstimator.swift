@@ -98,28 +98,45 @@ public struct BuiltinEstimator: Estimator {
     /// Weights are formed in log space and a reward of 0 is never multiplied, so a
     /// weight of exp(1000) on an unscored token gives no inf * 0.
     static func tokenLevel(_ spec: EstimatorSpec, _ d: TrialDraws, _ tokens: TokenDraws) -> Double {
-        let T = tokens.length
-        let lr = tokens.logRatios, g = tokens.rewards
+        // Raw pointers and while loops, as in `estimate`: these run over every token
+        // of every trial, and range iterators are calls in debug builds too.
+        let T = tokens.length, count = d.count, all = count * T
+        guard let lr = tokens.logRatios.baseAddress, let g = tokens.rewards.baseAddress,
+              let logW = d.logRatios.baseAddress, let f = d.values.baseAddress else { return 0 }
         var sum = 0.0
+        var t = 0
         switch spec {
         case .perDecision:
-            for i in 0..<d.count {
-                var logW = 0.0
-                for t in i * T..<(i + 1) * T {
-                    logW += lr[t]
-                    if g[t] != 0 { sum += exp(logW) * g[t] }
+            var i = 0
+            while i < count {
+                var w = 0.0
+                let end = (i + 1) * T
+                while t < end {
+                    w += lr[t]
+                    if g[t] != 0 { sum += exp(w) * g[t] }
+                    t += 1
                 }
+                i += 1
             }
         case .perToken:
-            for t in 0..<d.count * T where g[t] != 0 { sum += exp(lr[t]) * g[t] }
+            while t < all {
+                if g[t] != 0 { sum += exp(lr[t]) * g[t] }
+                t += 1
+            }
         case .geometricMean:
-            for i in 0..<d.count where d.values[i] != 0 { sum += exp(d.logRatios[i] / Double(T)) * d.values[i] }
+            for i in 0..<count where f[i] != 0 { sum += exp(logW[i] / Double(T)) * f[i] }
         case let .tokenTruncated(cap):
             let lc = log(cap)
-            for t in 0..<d.count * T where g[t] != 0 { sum += (lr[t] >= lc ? cap : exp(lr[t])) * g[t] }
+            while t < all {
+                if g[t] != 0 { sum += (lr[t] >= lc ? cap : exp(lr[t])) * g[t] }
+                t += 1
+            }
         case let .tokenMasked(low, high):
             let lo = log(low), hi = log(high)
-            for t in 0..<d.count * T where g[t] != 0 && lr[t] >= lo && lr[t] <= hi { sum += exp(lr[t]) * g[t] }
+            while t < all {
+                if g[t] != 0 && lr[t] >= lo && lr[t] <= hi { sum += exp(lr[t]) * g[t] }
+                t += 1
+            }
         default:
             return .nan
         }

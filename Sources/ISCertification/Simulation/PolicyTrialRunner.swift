@@ -98,20 +98,25 @@ final class PolicyTrialRunner {
         (draw.chain?.cumulative ?? []).withUnsafeBufferPointer { cumulative in
             // Token models are sampled here, token by token as TokenChain.sample does,
             // so that each token's log-ratio and reward are stored as it is drawn.
-            let chain = draw.chain
+            // Raw pointers and while loops: this runs for every token, and buffer
+            // subscripts, range iterators and Optional comparisons are calls in debug builds.
+            let stride = draw.chain?.rowStride ?? 0, chained = draw.chain != nil && V > 0
             for i in 0..<n {
                 var sumLR = 0.0, reward = 0.0
-                if let chain, V > 0 {
-                    var previous = -1
-                    for t in 0..<T {
-                        let v = TokenChain.invert(source.uniform(), row: chain.row(after: previous), in: cumulative)
+                if chained, let c = cumulative.baseAddress, let table = table.baseAddress, let gTable = gTable.baseAddress,
+                   let lr = lr.baseAddress, let g = g.baseAddress {
+                    var previous = -1, t = 0
+                    let start = i * T
+                    while t < T {
+                        let v = TokenChain.invert(source.uniform(), row: (previous + 1) * stride, in: c)
                         let l = table[(previous + 1) * V + v]
                         let gt = scoreAll || t == T - 1 ? gTable[v] : 0
-                        lr[i * T + t] = l
-                        g[i * T + t] = gt
+                        lr[start + t] = l
+                        g[start + t] = gt
                         sumLR += l
                         reward += gt
                         previous = v
+                        t += 1
                     }
                 } else {
                     draw.sample(into: y, using: source)
