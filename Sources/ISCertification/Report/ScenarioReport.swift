@@ -23,6 +23,9 @@ public struct ScenarioReport: Sendable {
     public let warnings: [String]
     /// A command that reruns this scenario with the same seed.
     public let replay: String
+    /// The independent simulations the checks of estimators without exact
+    /// moments compared with, by estimator name (empty when none did).
+    public internal(set) var simulatedReferences: [String: SimulatedReference] = [:]
 
     public enum Regime: String, Sendable, Codable {
         case finiteVariance = "finite_variance"
