@@ -5,7 +5,7 @@ extension Scenario {
     /// line break: name, description, then `sweep` for a swept scenario,
     /// target, behavior, f(x), samples (unless swept), trials, seed, expect,
     /// and `estimators`, `mse_below_is` and `detect_bias` when they are not
-    /// the defaults.
+    /// the defaults, then each `reference` on one line.
     /// Parsing it gives back an equal scenario, points included (apart from
     /// `file`, which the parser sets).
     ///
@@ -40,6 +40,7 @@ extension Scenario {
             rows.append(("mse_below_is", t.mseBelowIS ?? mseBelowIS.map(\.canonicalText).joined(separator: ", ")))
         }
         if let detectBias { rows.append(("detect_bias", canonicalNumber(detectBias))) }
+        for r in references { rows.append(("reference \(r.estimator.canonicalText)", r.canonicalText)) }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { key, value in
             key + String(repeating: " ", count: width - key.count) + " = " + value

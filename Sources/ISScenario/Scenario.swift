@@ -60,6 +60,10 @@ public struct Scenario: Sendable, Hashable {
     /// sequence's reward sums it over the positions ``PolicyPair/scored`` names);
     /// ``target`` and ``behavior`` are not used and hold standard normals.
     public var policy: PolicyPair?
+    /// Simulated references of estimators that have no exact one (`psis`), one
+    /// per estimator, each simulated for this scenario's ``referenceInputs``
+    /// (`reference psis = simulation(...)`); empty when a file declares none.
+    public var references: [SimulatedReference] = []
     /// A swept scenario's points; empty otherwise.
     var sweptPoints: [Scenario] = []
     /// How a swept scenario's templated values print.

@@ -6,6 +6,9 @@ enum ScenarioKey: String, CaseIterable {
     case sweep
     case scored
     case detectBias = "detect_bias"
+    /// `reference psis = simulation(...)`: the estimator's word comes before `=`,
+    /// and the key may appear once per estimator.
+    case reference
 
     /// Accepts the spellings users may write: `behaviour`, and `f` (the
     /// parser reads the optional `(x)` after it).
@@ -23,7 +26,7 @@ enum ScenarioKey: String, CaseIterable {
     var isRequired: Bool {
         switch self {
         case .name, .description, .target, .behavior, .f, .samples: true
-        case .trials, .seed, .expect, .estimators, .mseBelowIS, .sweep, .scored, .detectBias: false
+        case .trials, .seed, .expect, .estimators, .mseBelowIS, .sweep, .scored, .detectBias, .reference: false
         }
     }
 
@@ -45,6 +48,7 @@ enum ScenarioKey: String, CaseIterable {
         case .sweep: "a sweep such as gap in [0, 0.5, 1] or gap from 0 to 3 step 0.25"
         case .scored: "all (f sums over every token) or last (f scores the last token)"
         case .detectBias: "a number > 0 such as 0.05, the bias the mean check must detect"
+        case .reference: "simulation(trials: ..., mean: ..., variance: ..., central3: ..., central4: ..., central6: ..., inputs: \"...\", source: \"...\"), as ci/psis-reference.py writes it"
         }
     }
 }

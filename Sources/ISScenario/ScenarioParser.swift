@@ -25,9 +25,11 @@ public enum ScenarioParser {
         }
         var reader = ScenarioReader(source: source, lexerDiagnostics: lexerDiagnostics)
         reader.read(statements)
-        guard let scenario = reader.scenario(file: file) else {
+        guard var scenario = reader.scenario(file: file) else {
             throw ScenarioFileError(diagnostics: reader.diagnostics)
         }
+        reader.attachReferences(to: &scenario)
+        guard reader.diagnostics.isEmpty else { throw ScenarioFileError(diagnostics: reader.diagnostics) }
         return scenario
     }
 
@@ -76,7 +78,7 @@ extension Formula {
 enum Statements {
     /// A line break ends a statement, except inside parentheses or brackets,
     /// so long values can wrap. A line that starts like a new statement (`key =` or
-    /// `f(x) =`) still ends it even inside parentheses: an unclosed `(` then
+    /// `f(x) =`, `reference psis =`) still ends it even inside parentheses: an unclosed `(` then
     /// costs one diagnostic instead of swallowing the rest of the file.
     static func split(_ tokens: [Token]) -> [[Token]] {
         var statements: [[Token]] = []
@@ -108,6 +110,8 @@ enum Statements {
         func kind(_ offset: Int) -> TokenKind? { i + offset < tokens.count ? tokens[i + offset].kind : nil }
         guard case .identifier(let word)? = kind(0) else { return false }
         if kind(1) == .equals { return true }
+        // `reference psis =`
+        if word == ScenarioKey.reference.rawValue, case .identifier? = kind(1), kind(2) == .equals { return true }
         return word == "f" && kind(1) == .leftParen && kind(2) == .identifier("x")
             && kind(3) == .rightParen && kind(4) == .equals
     }

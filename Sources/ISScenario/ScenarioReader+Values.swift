@@ -71,6 +71,9 @@ extension ScenarioReader {
                 throw parser.failure(at: start, "\(word) must be a finite number > 0, got \(canonicalNumber(bias))")
             }
             detectBias = bias
+        case .reference:
+            // Read by readReference, since the estimator comes before '='.
+            break
         }
     }
 

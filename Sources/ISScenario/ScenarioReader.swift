@@ -25,6 +25,8 @@ struct ScenarioReader {
     var estimators: [EstimatorTemplate]?
     var mseBelowIS: [EstimatorTemplate]?
     var detectBias: Double?
+    /// The `reference` statements, in file order.
+    var references: [ReferenceStatement] = []
     /// The swept variable's token, as soon as its name is known to be valid
     /// (even if the values then fail), so its uses do not read as unknown.
     var sweepVariable: Token?
@@ -89,6 +91,11 @@ struct ScenarioReader {
                 + Spelling.suggestion(for: word, among: ScenarioKey.allCases.map(\.rawValue) + ["behaviour"]))
         }
         try parser.advance()
+        if key == .reference {
+            // Once per estimator, so not a duplicate key; the word before '=' names it.
+            seen[key] = seen[key] ?? keyToken
+            return try readReference(keyToken, &parser)
+        }
         if let first = seen[key] {
             let earlier = first.text == word ? "" : " ('\(first.text)' is the same key)"
             throw parser.failure(at: keyToken, "duplicate key '\(word)'; it was first given on line \(first.line)\(earlier)")

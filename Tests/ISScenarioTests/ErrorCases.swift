@@ -86,5 +86,5 @@ extension ErrorCase {
         ErrorCase("x in a mixture weight",
                   baseText(replacing: 3, with: "target = mixture((x + 1) * normal(mean: 0, sd: 1))"), 3, 19,
                   "mixture weight must be a constant"),
-    ] + keysAndValues + expectations + estimators + sweeps
+    ] + keysAndValues + expectations + estimators + sweeps + references
 }

@@ -85,7 +85,9 @@ public struct EstimatorSpecification: Sendable {
                    denominator: @Sendable (_ logRatio: Double) -> Double)
         /// No form iscert can compute exact moments for (Pareto-smoothed IS, whose
         /// weights depend on the order statistics of the whole trial). Its checks
-        /// do not apply; its observed bias is reported.
+        /// compare with the scenario's simulated reference when
+        /// ``EstimatorSpecification/simulatedReference`` names one, and do not
+        /// apply otherwise.
         case none(reason: String)
     }
 
@@ -122,6 +124,11 @@ public struct EstimatorSpecification: Sendable {
     /// (self-normalised, sequence-level truncation and masking) need the joint law
     /// of (W, f), which iscert has by enumeration only.
     public var tokenStep: (@Sendable (_ logRatio: Double, _ reward: Double, _ position: Int, _ length: Int) -> TokenStep)?
+    /// For a form without exact moments: the estimator whose simulated reference
+    /// in the scenario (`reference psis = simulation(...)`) this one claims to
+    /// match. Its mean and variance checks are then two-sample tests against that
+    /// independent simulation (``Checks/simulatedMean``); nil for the others.
+    public var simulatedReference: EstimatorSpec?
 
     public init(form: Form, ratioThresholds: [Double] = [], ratioGrowth: Int, growthIsTight: Bool,
                 claimsUnbiased: Bool = false, estimand: Estimand = .targetMean, finitenessFromIntegrand: Bool = false) {
@@ -133,5 +140,6 @@ public struct EstimatorSpecification: Sendable {
         self.estimand = estimand
         self.finitenessFromIntegrand = finitenessFromIntegrand
         self.tokenStep = nil
+        self.simulatedReference = nil
     }
 }

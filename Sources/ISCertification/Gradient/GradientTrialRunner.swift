@@ -111,7 +111,7 @@ final class GradientTrialRunner {
             for i in 0..<n {
                 var previous = -1, logW = 0.0, logP = 0.0, reward = 0.0
                 for t in 0..<T {
-                    let v = TokenChain.invert(source.uniform(), row: chain.row(after: previous), in: cumulative)
+                    let v = TokenChain.invert(source.uniform(), row: chain.row(after: previous), in: cumulative.baseAddress!)
                     let lp = logTarget[(previous + 1) * V + v]
                     let l = logRatio[(previous + 1) * V + v]
                     let g = scoreAll || t == T - 1 ? table[v] : 0

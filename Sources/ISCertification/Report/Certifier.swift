@@ -131,6 +131,11 @@ public struct Certifier: Sendable {
             let t = reference.estimators[i]
             let spec = e.specification
             let estimandName = spec.estimand == .targetMean ? "E_p[f]" : "KL(q || p)"
+            if let key = spec.simulatedReference {
+                checks += Checks.simulated(e.name, key, scenario: s, stats.estimates[i], trials: s.trials,
+                                           thresholds: thresholds, targetMean: reference.estimand(spec.estimand))
+                continue
+            }
             if spec.claimsUnbiased, spec.estimand == .targetMean, !violations.isEmpty {
                 // IS's unbiasedness presumes q covers p f: the claim is void, not failed.
                 checks.append(.notApplicable(.init(check: .mean, estimator: e.name),
@@ -165,11 +170,13 @@ public struct Certifier: Sendable {
             Self.detectBiasWarnings(s, bias: $0, estimators: estimators, reference: reference, checks: checks,
                                     thresholds: thresholds)
         } ?? []
-        return ScenarioReport(scenario: s, estimators: estimators.map(\.name), seed: simulator.seed(for: s),
-                              reference: reference, statistics: stats, checks: checks, thresholds: thresholds,
-                              regime: regime, met: met, verdict: verdict, warnings: warnings,
-                              replay: replayCommand(s, familyChecks: familyChecks
-                                  ?? (thresholds.checks == Self.plannedChecks(s) ? nil : thresholds.checks)))
+        var report = ScenarioReport(scenario: s, estimators: estimators.map(\.name), seed: simulator.seed(for: s),
+                                    reference: reference, statistics: stats, checks: checks, thresholds: thresholds,
+                                    regime: regime, met: met, verdict: verdict, warnings: warnings,
+                                    replay: replayCommand(s, familyChecks: familyChecks
+                                        ?? (thresholds.checks == Self.plannedChecks(s) ? nil : thresholds.checks)))
+        report.simulatedReferences = Self.simulatedReferences(s, estimators: estimators)
+        return report
     }
 
     /// The exact references of a scenario: by quadrature for continuous
@@ -179,6 +186,17 @@ public struct Certifier: Sendable {
             return ExactReference(policy: policy, f: s.f, samples: s.samples, estimators: estimators)
         }
         return ExactReference(target: s.target, behavior: s.behavior, f: s.f, samples: s.samples, estimators: estimators)
+    }
+
+    /// The simulated references the checks of `estimators` use, by estimator name.
+    static func simulatedReferences(_ s: Scenario, estimators: [any Estimator]) -> [String: SimulatedReference] {
+        var used: [String: SimulatedReference] = [:]
+        for e in estimators {
+            guard let key = e.specification.simulatedReference, let r = s.simulatedReference(for: key),
+                  s.referenceMismatch(r.inputs) == nil else { continue }
+            used[e.name] = r
+        }
+        return used
     }
 
     static func describe(_ r: SupportAnalysis.Region) -> String {
@@ -284,6 +302,11 @@ extension Certifier {
         let violations = reference.supportViolations
         for (i, e) in estimators.enumerated() {
             let spec = e.specification
+            if let key = spec.simulatedReference {
+                checks += Checks.simulated(e.name, key, scenario: s, nothing.estimates[i], trials: s.trials,
+                                           thresholds: thresholds, targetMean: reference.estimand(spec.estimand))
+                continue
+            }
             if spec.claimsUnbiased, spec.estimand == .targetMean, !violations.isEmpty {
                 checks.append(.notApplicable(.init(check: .mean, estimator: e.name),
                                              "support violation: q never draws from " + violations.map(Self.describe).joined(separator: ", ")))

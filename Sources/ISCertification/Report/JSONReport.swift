@@ -88,6 +88,9 @@ public struct JSONReport: Codable, Sendable {
         public var observedMean: JSONNumber
         public var observedVariance: JSONNumber
         public var method: String
+        /// For an estimator without exact moments (`psis`): the independent
+        /// simulation its checks compared with; absent otherwise.
+        public var reference: ReferenceEntry? = nil
     }
 
     public struct Check: Codable, Sendable {
@@ -276,7 +279,8 @@ public struct JSONReport: Codable, Sendable {
                                       exactBias: JSONNumber(bias), firstOrderBias: t.firstOrderBias.map { JSONNumber($0) },
                                       firstOrderVariance: t.firstOrderVariance.map { JSONNumber($0) }, exactMSE: JSONNumber(mse),
                                       observedMean: JSONNumber(r.statistics.estimates[i].mean),
-                                      observedVariance: JSONNumber(r.statistics.estimates[i].variance), method: t.method)
+                                      observedVariance: JSONNumber(r.statistics.estimates[i].variance), method: t.method,
+                                      reference: r.simulatedReferences[name].map(ReferenceEntry.init))
             },
             checks: r.checks.map(check), detectBias: s.detectBias, warnings: r.warnings.isEmpty ? nil : r.warnings,
             gradient: r.gradient.map { g in

@@ -32,6 +32,15 @@ public enum JUnitReport {
         let failed = r.checks.filter { $0.status == .fail }.count + (r.met ? 0 : 1)
         let skipped = r.checks.filter { $0.status == .notApplicable }.count
         var out = "  <testsuite name=\"\(escape(r.scenario.name))\" tests=\"\(r.checks.count + 1)\" failures=\"\(failed)\" skipped=\"\(skipped)\">\n"
+        let references = r.referencesInOrder
+        if !references.isEmpty {
+            // Where the expectations of estimators without exact moments came from.
+            out += "    <properties>\n"
+            for (estimator, reference) in references {
+                out += "      <property name=\"reference[\(escape(estimator))]\" value=\"\(escape(reference.summary))\"/>\n"
+            }
+            out += "    </properties>\n"
+        }
         for c in r.checks {
             out += "    <testcase classname=\"\(escape(r.scenario.name))\" name=\"\(escape(caseName(c)))\">"
             switch c.status {

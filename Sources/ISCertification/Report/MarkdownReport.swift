@@ -14,6 +14,13 @@ public enum MarkdownReport {
             let count = { (s: CheckStatus) in r.checks.filter { $0.status == s }.count }
             out += "| \(cell(r.scenario.name)) | \(r.met ? "met" : "**NOT MET**: " + cell(r.verdict)) | \(count(.pass)) | \(count(.notApplicable)) | \(count(.fail)) |\n"
         }
+        let references = reports.flatMap { r in r.referencesInOrder.map { (r.scenario.name, $0.estimator, $0.reference) } }
+        if !references.isEmpty {
+            out += "\nSimulated references (estimators without exact moments):\n\n"
+            for (scenario, estimator, reference) in references {
+                out += "- \(cell(scenario)), `\(estimator)`: \(cell(reference.summary))\n"
+            }
+        }
         for r in reports where !r.met {
             out += "\n#### \(cell(r.scenario.name))\n\n| check | estimator | status | observed | expected | z |\n| --- | --- | --- | --- | --- | --- |\n"
             for c in r.checks {

@@ -26,6 +26,9 @@ public struct ScenarioReport: Sendable {
     /// For a gradient scenario: the exact gradient and each estimator's exact
     /// expectation and moments, component by component.
     public var gradient: GradientReference? = nil
+    /// The independent simulations the checks of estimators without exact
+    /// moments compared with, by estimator name (empty when none did).
+    public internal(set) var simulatedReferences: [String: SimulatedReference] = [:]
 
     public enum Regime: String, Sendable, Codable {
         case finiteVariance = "finite_variance"

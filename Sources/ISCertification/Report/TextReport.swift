@@ -62,6 +62,7 @@ public enum TextReport {
                            + pad(g(seen), 15) + g(seenBias, 4))
             }
         }
+        out += r.referencesInOrder.map { "  reference for \($0.estimator): \($0.reference.summary)" }
         out.append(header)
         out += r.checks.flatMap(row)
         if r.statistics.nonFiniteTrials > 0 {

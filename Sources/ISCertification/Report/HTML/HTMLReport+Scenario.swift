@@ -93,7 +93,11 @@ extension HTMLReport {
             out += "<td class=\"num\">\(Self.moment(t.variance))</td><td class=\"num\">\(mse.map { g($0) } ?? (t.variance.isInfinite ? "inf" : "-"))</td>"
             out += "<td class=\"num\">\(g(r.statistics.estimates[i].mean))</td><td class=\"num\">\(g(r.statistics.estimates[i].variance))</td></tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        out += "</tbody>\n</table>\n"
+        for (estimator, reference) in r.referencesInOrder {
+            out += "<p class=\"reference\" id=\"\(id)-\(HTMLText.id("reference", estimator))\">Simulated reference for <code>\(HTMLText.escape(estimator))</code>: \(HTMLText.escape(reference.summary))</p>\n"
+        }
+        return out
     }
 
     func checksTable(_ checks: [CheckResult], caption: String, id: String) -> String {
