@@ -109,6 +109,20 @@ import Testing
         #expect(report.simulatedReferences.isEmpty)
     }
 
+    /// `iscert sample-size` plans psis's mean check with the reference's variance, and
+    /// counts the reference's own error as the check does: K >= v / ((Δ/(z* + z_β))^2 - v/R).
+    @Test func sampleSizesUseTheReference() throws {
+        let s = try Self.shipped("pareto-smoothed")
+        let r = try #require(s.simulatedReference(for: .paretoSmoothed))
+        let certifier = Certifier()
+        let thresholds = certifier.thresholds(for: [s])
+        let sizes = certifier.sampleSizes(s, bias: 0.01, varianceShift: nil, thresholds: thresholds).sizes
+        let psis = try #require(sizes.first { $0.label.estimator == "psis" })
+        let d = 0.01 / (thresholds.zStar + thresholds.zPower)
+        #expect(psis.powerTrials == (r.variance / (d * d - r.meanStandardError * r.meanStandardError)).rounded(.up))
+        #expect(psis.trials != nil)
+    }
+
     /// Every report format names the independent simulation and its trial count.
     @Test func reportsSayWhereTheReferenceCameFrom() throws {
         let s = try Self.shipped("pareto-smoothed")
