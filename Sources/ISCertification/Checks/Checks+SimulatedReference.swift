@@ -79,3 +79,20 @@ extension Checks {
             + "with probability \(TextReport.g(t.power, 2))"
     }
 }
+
+extension Certifier {
+    /// The moments sample sizes are planned with for estimator `i`: its exact trial
+    /// moments, or, when its checks compare with a simulated reference, the
+    /// reference's, each with its sampling error as the error (which the checks add
+    /// to their standard error as they add a quadrature error).
+    static func plannedMoments(_ i: Int, _ s: Scenario, _ estimators: [any Estimator],
+                               _ reference: ExactReference) -> TrialMoments {
+        guard let key = estimators[i].specification.simulatedReference, let r = s.simulatedReference(for: key),
+              s.referenceMismatch(r.inputs) == nil else { return reference.estimators[i] }
+        return TrialMoments(mean: .finite(r.mean, error: r.meanStandardError),
+                            variance: .finite(r.variance, error: r.varianceStandardError),
+                            central3: .finite(r.central3, error: 0), central4: .finite(r.central4, error: 0),
+                            central6: .finite(r.central6, error: 0),
+                            method: "independent simulation of \(r.trials) trials (\(r.source))")
+    }
+}

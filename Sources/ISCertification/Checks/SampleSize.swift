@@ -21,7 +21,9 @@ import Darwin
 ///   2/(K − 1) + g₂/K ≤ (ρ / (z* + z_β))², solved exactly for K.
 ///
 /// The numerical error of the exact reference is added to SE in quadrature, as the
-/// checks add it. A check also applies only where its statistic's exact skewness
+/// checks add it; for an estimator checked against a simulated reference (`psis`),
+/// the reference's moments stand for the exact ones and its sampling error for
+/// that error. A check also applies only where its statistic's exact skewness
 /// is at most ``CheckResult/maxSkewness`` (it falls like 1/√K), which sets a floor
 /// on K; and some checks apply at no K (infinite variance, an infinite third or
 /// fourth moment, a support violation). The answer is confirmed on the check
@@ -75,7 +77,7 @@ extension Certifier {
     /// The trials estimator `index`'s mean check needs to detect `bias`.
     static func meanSampleSize(_ s: Scenario, estimators: [any Estimator], index i: Int, reference: ExactReference,
                                bias: Double, thresholds: Thresholds) -> SampleSize {
-        let t = reference.estimators[i]
+        let t = plannedMoments(i, s, estimators, reference)
         let z = thresholds.zStar + thresholds.zPower
         let label = CheckResult.Label(check: .mean, estimator: estimators[i].name)
         func none(_ reason: String, sd: Double? = nil) -> SampleSize {
@@ -87,7 +89,7 @@ extension Certifier {
         let sd = Swift.max(v, 0).squareRoot()
         let d = bias / z, e = t.mean.error
         guard d > e else {
-            return none("a bias of \(bias) is within (z* + z_beta) times the numerical error \(e) of the exact expectation", sd: sd)
+            return none("a bias of \(bias) is within (z* + z_beta) times the error \(e) of the expectation it is compared with", sd: sd)
         }
         let power = Swift.max((v / (d * d - e * e)).rounded(.up), 2)
         let skewness = v > 0 ? abs(c3) / pow(v, 1.5) : 0
@@ -100,7 +102,7 @@ extension Certifier {
     /// `shift` of Var Z.
     static func varianceSampleSize(_ s: Scenario, estimators: [any Estimator], index i: Int, reference: ExactReference,
                                    shift: Double, thresholds: Thresholds) -> SampleSize {
-        let t = reference.estimators[i]
+        let t = plannedMoments(i, s, estimators, reference)
         let z = thresholds.zStar + thresholds.zPower
         let label = CheckResult.Label(check: .variance, estimator: estimators[i].name)
         func none(_ reason: String, g2: Double? = nil) -> SampleSize {
@@ -115,7 +117,7 @@ extension Certifier {
         let g2 = mu4 / (v * v) - 3
         let d = shift * v / z, e = t.variance.error
         guard d > e else {
-            return none("a change of \(shift * v) in Var Z is within (z* + z_beta) times the numerical error \(e) of the exact variance", g2: g2)
+            return none("a change of \(shift * v) in Var Z is within (z* + z_beta) times the error \(e) of the variance it is compared with", g2: g2)
         }
         // 2/(K - 1) + g2/K <= c  <=>  c K^2 - (c + 2 + g2) K + g2 >= 0 (K >= 2, where the
         // left side falls with K since g2 >= -2): K at least the larger root.
