@@ -28,7 +28,9 @@ struct LaplaceMoments {
     /// exp(x), without libm's underflow path where the result is exactly +0
     /// (x < -746 < log of half the smallest subnormal): the terms of these sums
     /// underflow at most outer t, and adding +0 changes no partial sum.
-    @inline(__always)
+    /// (Transparent: inlined even in debug builds, where a call per node and outer t
+    /// would cost more than the exponential.)
+    @_transparent
     static func expOrZero(_ x: Double) -> Double { x < -746 ? 0 : exp(x) }
 
     /// E[A^m / B^n] for each requested (m, n), with an error estimate from the same
@@ -42,62 +44,73 @@ struct LaplaceMoments {
         let maxM = orders.map(\.m).max() ?? 1
         let N = Double(n)
         let lqw = nodes.logQW
+        let count = lqw.count
+        // Each node's terms that do not depend on t, once, in raw memory: the loop in
+        // `transforms` runs for every node at every outer t, and Array and buffer
+        // subscripts are bounds-checked calls in debug builds.
+        var blocks: [UnsafeMutableRawPointer] = []
+        defer { for block in blocks { block.deallocate() } }
+        func column<T>(_ value: (Int) -> T) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(count, 1))
+            for j in 0..<count { (p + j).initialize(to: value(j)) }
+            blocks.append(UnsafeMutableRawPointer(p))
+            return p
+        }
+        let v = column { exp(logV[$0]) }, qw = column { exp(lqw[$0]) }
+        let logAbsUs = column { logAbsU[$0] }, signUs = column { signU[$0] }, lqws = column { lqw[$0] }
+        // The product path below needs |u| finite; its terms start from u^1 e^(-tv) q w
+        // and multiply by u, and (log(qw) + log|u|) - tv is how log u e^(-tv) q w was summed.
+        let finiteU = column { exp(logAbsU[$0]).isFinite }, factor = column { signU[$0] * exp(logAbsU[$0]) }
+        let logQWU = column { lqw[$0] + logAbsU[$0] }, logTopPower = column { Double(maxM - 1) * logAbsU[$0] }
+        let zeroU = -Double.infinity
         // One sample's transforms at t: 1 - phi(t) and g_k(t) = E_q[u^k e^(-tv)].
-        let v = logV.map { exp($0) }
-        let absU = logAbsU.map { exp($0) }
-        let qw = lqw.map { exp($0) }
         func transforms(_ t: Double) -> (logPhi: Double, g: [Double]) {
             var g = [Double](repeating: 0, count: maxM + 1)
             var oneMinusPhi = 0.0
-            // Raw pointers: this loop runs for every node at every outer t, and Array
-            // and buffer subscripts are bounds-checked calls in debug builds.
-            let count = lqw.count
-            guard count > 0 else { return (log1p(-Swift.min(oneMinusPhi, 1)), g) }
-            lqw.withUnsafeBufferPointer { lqw in
-            logAbsU.withUnsafeBufferPointer { logAbsU in
-            signU.withUnsafeBufferPointer { signU in
-            v.withUnsafeBufferPointer { v in
-            absU.withUnsafeBufferPointer { absU in
-            qw.withUnsafeBufferPointer { qw in
             g.withUnsafeMutableBufferPointer { g in
-            let lqw = lqw.baseAddress!, logAbsU = logAbsU.baseAddress!, signU = signU.baseAddress!
-            let v = v.baseAddress!, absU = absU.baseAddress!, qw = qw.baseAddress!, g = g.baseAddress!
-            for j in 0..<count {
+            let g = g.baseAddress!
+            // (while loops: a range's iterator is a call per step in debug builds)
+            var j = 0
+            while j < count {
                 // v beyond 1e100: t v > 1e89 at the smallest outer t (~1e-11), so
                 // e^(-tv) is exactly 0 in double precision. The node adds its whole
                 // mass to 1 - phi and nothing to any g_k, even where u overflowed.
-                if v[j] > 1e100 { oneMinusPhi += qw[j]; continue }
-                let tv = t * v[j]
-                // 1 - phi directly, so that log phi keeps its digits when t is small.
-                oneMinusPhi -= qw[j] * expm1(-tv)
-                if logAbsU[j] == -.infinity { continue }
-                // u^k e^(-tv) q w from one exponential and k - 1 products; where that
-                // base underflows, or |u| overflows, each power in log space instead,
-                // so that nothing becomes inf * 0.
-                let logBase = lqw[j] + logAbsU[j] - tv
-                let base = Self.expOrZero(logBase)
-                // The product path only where no power can overflow or underflow.
-                // (while loops: a range's iterator is a call per step in debug builds)
-                if base > 1e-290 && absU[j].isFinite && logBase + Double(maxM - 1) * logAbsU[j] < 700 {
-                    let factor = signU[j] * absU[j]
-                    var term = signU[j] * base
-                    var k = 1
-                    while k <= maxM {
-                        g[k] += term
-                        term *= factor
-                        k += 1
-                    }
+                if v[j] > 1e100 {
+                    oneMinusPhi += qw[j]
                 } else {
-                    var sign = 1.0
-                    var k = 1
-                    while k <= maxM {
-                        sign *= signU[j]
-                        g[k] += sign * Self.expOrZero(lqw[j] + Double(k) * logAbsU[j] - tv)
-                        k += 1
+                    let tv = t * v[j]
+                    // 1 - phi directly, so that log phi keeps its digits when t is small.
+                    oneMinusPhi -= qw[j] * expm1(-tv)
+                    if logAbsUs[j] != zeroU {
+                        // u^k e^(-tv) q w from one exponential and k - 1 products; where that
+                        // base underflows, or |u| overflows, each power in log space instead,
+                        // so that nothing becomes inf * 0.
+                        let logBase = logQWU[j] - tv
+                        let base = Self.expOrZero(logBase)
+                        // The product path only where no power can overflow or underflow.
+                        if base > 1e-290 && finiteU[j] && logBase + logTopPower[j] < 700 {
+                            var term = signUs[j] * base
+                            let f = factor[j]
+                            var k = 1
+                            while k <= maxM {
+                                g[k] += term
+                                term *= f
+                                k &+= 1
+                            }
+                        } else {
+                            var sign = 1.0
+                            var k = 1
+                            while k <= maxM {
+                                sign *= signUs[j]
+                                g[k] += sign * Self.expOrZero(lqws[j] + Double(k) * logAbsUs[j] - tv)
+                                k += 1
+                            }
+                        }
                     }
                 }
+                j &+= 1
             }
-            }}}}}}}
+            }
             return (log1p(-Swift.min(oneMinusPhi, 1)), g)
         }
         // E[A^m e^(-tB)] for m = 0...maxM at t.
