@@ -204,12 +204,19 @@ struct PolicyLaw {
 
     /// The monomials (i, j), i + j <= k: index of E[Y^i W^j].
     struct Monomials {
+        /// A source monomial (alpha, beta + j) with the multinomial coefficient of
+        /// a^alpha b^beta e^gamma, alpha + beta + gamma = i.
+        struct Term {
+            let source: Int, alpha: Int, beta: Int, gamma: Int, j: Int
+            let coefficient: Double
+        }
         let degree: Int
         let index: [[Int]]
         let count: Int
-        /// For each target (i, j): the source monomials (alpha, beta + j) with the
-        /// multinomial coefficient of a^alpha b^beta e^gamma, alpha + beta + gamma = i.
-        let terms: [[(source: Int, alpha: Int, beta: Int, gamma: Int, j: Int, coefficient: Double)]]
+        /// The terms of target (i, j) = n are terms[first[n] ..< first[n + 1]], in one
+        /// flat array so that the recursion reads them through a pointer.
+        let terms: [Term]
+        let first: [Int]
 
         init(degree k: Int) {
             degree = k
@@ -218,19 +225,20 @@ struct PolicyLaw {
             for i in 0...k { for j in 0...(k - i) { index[i][j] = n; n += 1 } }
             self.index = index
             count = n
-            var terms = [[(source: Int, alpha: Int, beta: Int, gamma: Int, j: Int, coefficient: Double)]](repeating: [], count: n)
+            var lists = [[Term]](repeating: [], count: n)
             for i in 0...k {
                 for j in 0...(k - i) {
                     for alpha in 0...i {
                         for beta in 0...(i - alpha) {
                             let gamma = i - alpha - beta
                             let c = exp(logGamma(Double(i + 1)) - logGamma(Double(alpha + 1)) - logGamma(Double(beta + 1)) - logGamma(Double(gamma + 1))).rounded()
-                            terms[index[i][j]].append((index[alpha][beta + j], alpha, beta, gamma, j, c))
+                            lists[index[i][j]].append(Term(source: index[alpha][beta + j], alpha: alpha, beta: beta, gamma: gamma, j: j, coefficient: c))
                         }
                     }
                 }
             }
-            self.terms = terms
+            terms = Array(lists.joined())
+            first = lists.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         }
     }
 
@@ -254,16 +262,17 @@ struct PolicyLaw {
         // Sources: one state before the first token (and for independent steps,
         // always one state: the next step does not depend on the previous token).
         // Y_0 = -c, W_0 = 1: E[Y^i W^j] = (-c)^i.
-        var initial = [Double](repeating: 0, count: mono.count)
+        let M = mono.count
+        var initial = [Double](repeating: 0, count: M)
         for i in 0...k { for j in 0...(k - i) { initial[mono.index[i][j]] = pow(-c, Double(i)) } }
-        var sources: [[Double]] = [initial]
+        // The moments of each source state, M per state, state s at s * M.
+        var sources = initial
         var sourceTokens: [Int] = [-1]
         let independent = law.independent && p.independent && q.independent
         var aPow = [Double](repeating: 1, count: k + 1), bPow = aPow, ePow = aPow, rhoPow = aPow
         for t in 0..<T {
-            var next = [[Double]](repeating: [Double](repeating: 0, count: mono.count), count: V)
+            var next = [Double](repeating: 0, count: V * M)
             for (s, u) in sourceTokens.enumerated() {
-                let from = sources[s]
                 for v in 0..<V {
                     let lw = law.logStep(u, v)
                     if lw == -.infinity { continue }
@@ -279,29 +288,50 @@ struct PolicyLaw {
                         rhoPow[n] = rhoPow[n - 1] * st.rho
                     }
                     let w = exp(lw)
-                    for target in 0..<mono.count {
-                        var sum = 0.0
-                        for term in mono.terms[target] {
-                            let x = from[term.source]
-                            if x == 0 { continue }
-                            sum += term.coefficient * aPow[term.alpha] * bPow[term.beta] * ePow[term.gamma] * rhoPow[term.j] * x
+                    // Raw pointers and while loops: this runs for every term of every
+                    // monomial at every step, and array subscripts and iterators (of
+                    // tuples, generic) are calls in debug builds.
+                    mono.terms.withUnsafeBufferPointer { terms in
+                    mono.first.withUnsafeBufferPointer { first in
+                    sources.withUnsafeBufferPointer { sources in
+                    next.withUnsafeMutableBufferPointer { next in
+                    aPow.withUnsafeBufferPointer { aPow in
+                    bPow.withUnsafeBufferPointer { bPow in
+                    ePow.withUnsafeBufferPointer { ePow in
+                    rhoPow.withUnsafeBufferPointer { rhoPow in
+                        let terms = terms.baseAddress!, first = first.baseAddress!
+                        let from = sources.baseAddress! + s * M, to = next.baseAddress! + v * M
+                        let aPow = aPow.baseAddress!, bPow = bPow.baseAddress!, ePow = ePow.baseAddress!, rhoPow = rhoPow.baseAddress!
+                        var target = 0
+                        while target < M {
+                            var sum = 0.0
+                            var i = first[target]
+                            let end = first[target + 1]
+                            while i < end {
+                                let term = terms[i]
+                                i += 1
+                                let x = from[term.source]
+                                if x == 0 { continue }
+                                sum += term.coefficient * aPow[term.alpha] * bPow[term.beta] * ePow[term.gamma] * rhoPow[term.j] * x
+                            }
+                            to[target] += w * sum
+                            target += 1
                         }
-                        next[v][target] += w * sum
-                    }
+                    }}}}}}}}
                 }
             }
             if independent {
-                var merged = [Double](repeating: 0, count: mono.count)
-                for row in next { for n in 0..<mono.count { merged[n] += row[n] } }
-                sources = [merged]
+                var merged = [Double](repeating: 0, count: M)
+                for row in 0..<V { for n in 0..<M { merged[n] += next[row * M + n] } }
+                sources = merged
                 sourceTokens = [-1]
             } else {
                 sources = next
                 sourceTokens = Array(0..<V)
             }
         }
-        var total = [Double](repeating: 0, count: mono.count)
-        for row in sources { for n in 0..<mono.count { total[n] += row[n] } }
+        var total = [Double](repeating: 0, count: M)
+        for row in sourceTokens.indices { for n in 0..<M { total[n] += sources[row * M + n] } }
         guard total.allSatisfy(\.isFinite) else { return nil }
         return (mono, total)
     }
