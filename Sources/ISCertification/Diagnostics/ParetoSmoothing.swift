@@ -160,12 +160,25 @@ public enum ParetoSmoothing {
     /// log(sum_i exp(x_i)) without overflow: -infinity for an empty input or all -infinity, +infinity
     /// if any entry is +infinity, NaN if any is NaN.
     public static func logSumExp(_ x: [Double]) -> Double {
-        guard let top = x.max() else { return -.infinity }
-        if x.contains(where: \.isNaN) { return .nan }
-        guard top.isFinite else { return top }
-        var sum = 0.0
-        for v in x { sum += exp(v - top) }
-        return top + log(sum)
+        // Pointer loops: this runs for every fit, and Sequence.max, contains and
+        // for-in are unspecialised generic calls per element in debug builds.
+        x.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress, b.count > 0 else { return -.infinity }
+            // The first of equal maxima, as `max()` keeps it.
+            var top = p[0], nan = false
+            var i = 0
+            while i < b.count {
+                if top < p[i] { top = p[i] }
+                if p[i].isNaN { nan = true }
+                i += 1
+            }
+            if nan { return .nan }
+            guard top.isFinite else { return top }
+            var sum = 0.0
+            i = 0
+            while i < b.count { sum += exp(p[i] - top); i += 1 }
+            return top + log(sum)
+        }
     }
 
     // MARK: - Internals
@@ -206,10 +219,12 @@ public enum ParetoSmoothing {
         lw.withUnsafeBufferPointer { b -> Double? in
             guard let p = b.baseAddress, b.count > 0 else { return nil }
             var top = p[0]
-            for i in 0..<b.count {
+            var i = 0
+            while i < b.count {
                 let v = p[i]
                 if v.isNaN || v == .infinity { return nil }
                 if top < v { top = v }
+                i += 1
             }
             return top.isFinite ? top : nil
         }
@@ -224,8 +239,9 @@ public enum ParetoSmoothing {
         precondition(count >= 1 && count <= lw.count)
         return lw.withUnsafeBufferPointer { values in
             let v = values.baseAddress!
-            // a before b in the stable ascending order.
-            @inline(__always) func before(_ a: Int, _ b: Int) -> Bool { v[a] < v[b] || (v[a] == v[b] && a < b) }
+            // a before b in the stable ascending order. (Transparent: inlined even in
+            // debug builds, where it is called for every entry.)
+            @_transparent func before(_ a: Int, _ b: Int) -> Bool { v[a] < v[b] || (v[a] == v[b] && a < b) }
             return [Int](unsafeUninitializedCapacity: count) { out, initialized in
                 let heap = out.baseAddress!
                 func siftDown(_ start: Int, _ size: Int) {
@@ -243,9 +259,13 @@ public enum ParetoSmoothing {
                 for i in 0..<count { heap[i] = i }
                 var i = count / 2
                 while i > 0 { i -= 1; siftDown(i, count) }
-                for j in count..<values.count where before(heap[0], j) {
-                    heap[0] = j
-                    siftDown(0, count)
+                var j = count
+                while j < values.count {
+                    if before(heap[0], j) {
+                        heap[0] = j
+                        siftDown(0, count)
+                    }
+                    j += 1
                 }
                 // Pop the minimum into the slot the heap frees at its end: descending order...
                 var size = count
@@ -308,13 +328,15 @@ public enum ParetoSmoothing {
 
     /// mean_i log1p(c x_i).
     private static func meanLog1p(_ c: Double, _ x: [Double]) -> Double {
-        // A pointer loop: this runs (grid + 1) times per fit, and Array iteration is
-        // slow in debug builds, where every scenario test fits 500 trials.
+        // A pointer loop: this runs (grid + 1) times per fit, and Array and range
+        // iteration are calls per element in debug builds, where every scenario
+        // test fits 500 trials.
         // x is never empty here (gpdFitSorted needs n >= 1).
         x.withUnsafeBufferPointer { b in
             let p = b.baseAddress!
             var sum = 0.0
-            for i in 0..<b.count { sum += log1p(c * p[i]) }
+            var i = 0
+            while i < b.count { sum += log1p(c * p[i]); i += 1 }
             return sum / Double(b.count)
         }
     }
