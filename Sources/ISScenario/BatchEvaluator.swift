@@ -70,7 +70,7 @@ public struct BatchEvaluator: ~Copyable {
         guard case let .register(resultRegister) = result else {
             switch result {
             case let .constant(value): output.update(repeating: value, count: n)
-            default: Loops.map(.array(input), output, n, Kernels.canonical)
+            default: Loops.canonical(.array(input), output, n)
             }
             return
         }
@@ -87,14 +87,10 @@ public struct BatchEvaluator: ~Copyable {
             case let .binary(op, a, b, _):
                 Loops.binary(op, operand(a, input), operand(b, input), dst, n)
             case let .variadic(function, a, b, _):
-                if function == .min {
-                    Loops.zip(operand(a, input), operand(b, input), dst, n, Kernels.minimum)
-                } else {
-                    Loops.zip(operand(a, input), operand(b, input), dst, n, Kernels.maximum)
-                }
+                Loops.variadic(function, operand(a, input), operand(b, input), dst, n)
             }
         }
-        Loops.map(.array(UnsafePointer(output)), output, n, Kernels.canonical)
+        Loops.canonical(.array(UnsafePointer(output)), output, n)
     }
 
     private func register(_ index: Int) -> UnsafeMutablePointer<Double> {

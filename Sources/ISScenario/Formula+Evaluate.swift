@@ -1,5 +1,3 @@
-import Foundation
-
 extension Formula {
     /// The value at `x`, with IEEE semantics throughout.
     ///
@@ -38,72 +36,6 @@ extension Formula {
             }
             guard arguments.count == 1 else { return .nan }
             return Kernels.unary(function, arguments[0].value(at: x))
-        }
-    }
-}
-
-/// The scalar operations, shared by ``Formula/evaluate(at:)`` and
-/// ``BatchEvaluator`` so both give the same bits.
-enum Kernels {
-    @inline(__always)
-    static func binary(_ op: BinaryOperator, _ a: Double, _ b: Double) -> Double {
-        switch op {
-        case .add: a + b
-        case .subtract: a - b
-        case .multiply: a * b
-        case .divide: a / b
-        case .power: power(a, b)
-        case .less: a < b ? 1 : 0
-        case .lessEqual: a <= b ? 1 : 0
-        case .greater: a > b ? 1 : 0
-        case .greaterEqual: a >= b ? 1 : 0
-        case .equal: a == b ? 1 : 0
-        case .notEqual: a != b ? 1 : 0
-        }
-    }
-
-    /// Any nan as `Double.nan`. Whether a result is nan is fixed by IEEE 754;
-    /// which nan is not (LLVM may swap the operands of `*`, or turn
-    /// `(-a) * b` into `-(a * b)`), so only the final result is normalised.
-    @inline(__always)
-    static func canonical(_ value: Double) -> Double {
-        value.isNaN ? .nan : value
-    }
-
-    /// `pow`, except that a square is `a * a`: the commonest integrand gets
-    /// one exactly rounded multiply instead of a libm call (same value for
-    /// nan, inf and signed zeros).
-    @inline(__always)
-    static func power(_ a: Double, _ b: Double) -> Double { b == 2 ? a * a : Foundation.pow(a, b) }
-
-    /// `min`/`max` of two values; nan if either is nan (unlike IEEE minNum).
-    @inline(__always)
-    static func variadic(_ function: Function, _ a: Double, _ b: Double) -> Double {
-        function == .min ? minimum(a, b) : maximum(a, b)
-    }
-
-    @inline(__always)
-    static func minimum(_ a: Double, _ b: Double) -> Double {
-        a.isNaN || b.isNaN ? .nan : (b < a ? b : a)
-    }
-
-    @inline(__always)
-    static func maximum(_ a: Double, _ b: Double) -> Double {
-        a.isNaN || b.isNaN ? .nan : (b > a ? b : a)
-    }
-
-    /// A one-argument function; `min`/`max` of one argument is that argument.
-    @inline(__always)
-    static func unary(_ function: Function, _ a: Double) -> Double {
-        switch function {
-        case .exp: Foundation.exp(a)
-        case .log: Foundation.log(a)
-        case .sqrt: a.squareRoot()
-        case .abs: Swift.abs(a)
-        case .sin: Foundation.sin(a)
-        case .cos: Foundation.cos(a)
-        case .tanh: Foundation.tanh(a)
-        case .min, .max: a
         }
     }
 }
