@@ -82,7 +82,7 @@ public struct LogDensity: Sendable {
     /// log(1 + z^2 / nu) without overflow for |z| up to the largest double.
     @inline(__always)
     static func log1pSquareOver(_ z: Double, _ nu: Double) -> Double {
-        let a = abs(z)
+        let a = z.magnitude
         if a < 1e100 { return log1p(z * z / nu) }
         return 2 * log(a) - log(nu) + log1p(nu / (a * a))
     }
@@ -97,7 +97,7 @@ public struct LogDensity: Sendable {
         case let .studentT(nu, loc, inv):
             return logNormaliser - 0.5 * (nu + 1) * Self.log1pSquareOver((x - loc) * inv, nu)
         case let .laplace(loc, inv):
-            return logNormaliser - abs(x - loc) * inv
+            return logNormaliser - (x - loc).magnitude * inv
         case let .exponential(rate):
             return x < 0 ? -.infinity : logNormaliser - rate * x
         case let .gamma(km1, inv):
@@ -119,7 +119,7 @@ public struct LogDensity: Sendable {
         case let .cauchy(loc, inv):
             return logNormaliser - Self.log1pSquareOver((x - loc) * inv, 1)
         case let .logistic(loc, inv):
-            let a = abs((x - loc) * inv)
+            let a = ((x - loc) * inv).magnitude
             return logNormaliser - a - 2 * log1p(exp(-a))
         case let .weibull(k, inv):
             if x < 0 { return -.infinity }
@@ -156,16 +156,20 @@ public struct LogDensity: Sendable {
         guard n > 0, let x = xs.baseAddress, let o = out.baseAddress else { return }
         // One switch per batch: the common families get tight loops, the rest
         // go through the scalar path.
+        // (While loops and .magnitude: a range's iterator and the generic abs are
+        // calls per element in debug builds.)
+        var i = 0
         switch kind {
         case let .normal(m, inv):
             let c = logNormaliser
-            for i in 0..<n {
+            while i < n {
                 let z = (x[i] - m) * inv
                 o[i] = c - 0.5 * z * z
+                i += 1
             }
         case let .laplace(loc, inv):
             let c = logNormaliser
-            for i in 0..<n { o[i] = c - abs(x[i] - loc) * inv }
+            while i < n { o[i] = c - (x[i] - loc).magnitude * inv; i += 1 }
         case let .mixture(logWeights, components):
             // Each component over the whole batch (its own tight loop), then the
             // log-sum-exp of each draw's terms: the same terms in the same order
@@ -181,7 +185,7 @@ public struct LogDensity: Sendable {
                 for i in 0..<n { o[i] = Self.logSumExp(base + i, count: components.count, stride: n) }
             }
         default:
-            for i in 0..<n { o[i] = self(x[i]) }
+            while i < n { o[i] = self(x[i]); i += 1 }
         }
     }
 }

@@ -19,49 +19,57 @@ public struct BuiltinEstimator: Estimator {
     public var name: String { spec.canonicalText }
 
     public func estimate(_ d: TrialDraws) -> Double {
-        // Raw pointers: these loops run over every draw of every trial, and buffer
-        // subscripts are bounds-checked calls in debug builds. With no draws every
-        // estimate below would be 0/0.
+        // Raw pointers and while loops: these loops run over every draw of every
+        // trial, and buffer subscripts and range iterators are calls in debug
+        // builds (so are the generic min and max: see `lesser` and `greater`).
+        // With no draws every estimate below would be 0/0.
         guard let lr = d.logRatios.baseAddress, let r = d.ratios.baseAddress, let f = d.values.baseAddress else {
             return .nan
         }
         let count = d.count
         let n = Double(count)
         var sum = 0.0
+        var i = 0
         switch spec {
         case .importanceSampling:
-            for i in 0..<count where r[i] != 0 { sum += r[i] * f[i] }
+            while i < count { if r[i] != 0 { sum += r[i] * f[i] }; i += 1 }
             return sum / n
         case .selfNormalized:
             var weights = 0.0
-            for i in 0..<count where r[i] != 0 {
-                sum += r[i] * f[i]
-                weights += r[i]
+            while i < count {
+                if r[i] != 0 {
+                    sum += r[i] * f[i]
+                    weights += r[i]
+                }
+                i += 1
             }
             return sum / weights
         case let .truncated(cap):
-            for i in 0..<count where r[i] != 0 { sum += Swift.min(r[i], cap) * f[i] }
+            while i < count { if r[i] != 0 { sum += Self.lesser(r[i], cap) * f[i] }; i += 1 }
             return sum / n
         case let .clamped(low, high):
-            for i in 0..<count {
-                let w = Swift.min(Swift.max(r[i], low), high)
+            while i < count {
+                let w = Self.lesser(Self.greater(r[i], low), high)
                 if w != 0 { sum += w * f[i] }
+                i += 1
             }
             return sum / n
         case let .masked(low, high):
             // Decided in log space: a ratio of exp(1000) is masked out, never
             // formed as inf and multiplied by 0.
             let lo = log(low), hi = log(high)
-            for i in 0..<count where lr[i] >= lo && lr[i] <= hi {
-                sum += r[i] * f[i]
+            while i < count {
+                if lr[i] >= lo && lr[i] <= hi { sum += r[i] * f[i] }
+                i += 1
             }
             return sum / n
         case let .ppoClip(eps):
-            for i in 0..<count {
+            while i < count {
                 let ri = r[i], a = f[i]
+                i += 1
                 if a == 0 { continue }
-                let clipped = Swift.min(Swift.max(ri, 1 - eps), 1 + eps)
-                sum += Swift.min(ri * a, clipped * a)
+                let clipped = Self.lesser(Self.greater(ri, 1 - eps), 1 + eps)
+                sum += Self.lesser(ri * a, clipped * a)
             }
             return sum / n
         case .paretoSmoothed:
@@ -76,14 +84,14 @@ public struct BuiltinEstimator: Estimator {
             }
             return sum / weights
         case .klK1:
-            for i in 0..<count { sum -= lr[i] }
+            while i < count { sum -= lr[i]; i += 1 }
             return sum / n
         case .klK2:
-            for i in 0..<count { sum += lr[i] * lr[i] }
+            while i < count { sum += lr[i] * lr[i]; i += 1 }
             return sum / (2 * n)
         case .klK3:
             // r - 1 - log r, with expm1 so that r near 1 keeps its digits.
-            for i in 0..<count { sum += expm1(lr[i]) - lr[i] }
+            while i < count { sum += expm1(lr[i]) - lr[i]; i += 1 }
             return sum / n
         case .perDecision, .perToken, .geometricMean, .tokenTruncated, .tokenMasked:
             guard let tokens = d.tokens else { return .nan }
@@ -93,6 +101,11 @@ public struct BuiltinEstimator: Estimator {
             return .nan
         }
     }
+
+    /// Swift.min and Swift.max written out, same operands, same result (nan
+    /// included): the generic functions are unspecialised calls in debug builds.
+    @_transparent static func lesser(_ x: Double, _ y: Double) -> Double { y < x ? y : x }
+    @_transparent static func greater(_ x: Double, _ y: Double) -> Double { y >= x ? y : x }
 
     /// The sum over sequences of a token-level estimator's per-sequence term.
     /// Weights are formed in log space and a reward of 0 is never multiplied, so a

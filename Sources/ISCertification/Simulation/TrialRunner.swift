@@ -57,9 +57,9 @@ final class TrialRunner {
         var sumR = 0.0, sumR2 = 0.0
         var nonFinite = 0
         var done = 0
-        // One pass of unsafe buffers, and raw pointers in the per-sample loop: Array
-        // subscripts would check uniqueness and bounds on every store, and buffer
-        // subscripts are bounds-checked calls in debug builds.
+        // One pass of unsafe buffers, and raw pointers in a while loop per sample:
+        // Array subscripts would check uniqueness and bounds on every store, and
+        // buffer subscripts and range iterators are calls in debug builds.
         logRatios.withUnsafeMutableBufferPointer { lrOut in
         ratios.withUnsafeMutableBufferPointer { rOut in
         values.withUnsafeMutableBufferPointer { fOut in
@@ -75,7 +75,8 @@ final class TrialRunner {
                 logQ.evaluate(UnsafeBufferPointer(xb), into: lqb)
                 evaluator.evaluate(UnsafeBufferPointer(xb), into: UnsafeMutableBufferPointer(rebasing: fOut[done..<(done + m)]))
                 let lrp = lrOut.baseAddress! + done, rp = rOut.baseAddress! + done, fp = fOut.baseAddress! + done
-                for i in 0..<m {
+                var i = 0
+                while i < m {
                     let lr = lpp[i] - lqp[i]
                     let r = exp(lr)
                     lrp[i] = lr
@@ -83,6 +84,7 @@ final class TrialRunner {
                     if !r.isFinite || !fp[i].isFinite || lr.isNaN { nonFinite += 1 }
                     sumR += r
                     sumR2 += r * r
+                    i += 1
                 }
                 done += m
             }
