@@ -83,15 +83,10 @@ struct MultipleFileTests {
     func defaultFolder() throws {
         let enumerator = try #require(FileManager.default.enumerator(atPath: CLI.packageRoot.appendingPathComponent("Scenarios").path))
         let shipped = (enumerator.allObjects as? [String] ?? []).filter { $0.hasSuffix(".iscert") }.map { "Scenarios/" + $0 }
-        // K = 20 keeps the two runs of the whole folder cheap; verdicts at K = 20 need not
-        // match the files' own K, so only the agreement of the two runs is asserted.
-        // No SWIFT_DETERMINISTIC_HASHING here: each process has its own random hash
-        // seed, so this also checks that no result depends on a Dictionary's order
-        // (the closed forms once summed polynomial coefficients in hash order).
+        // The shipped folder once, end to end. K = 20 keeps the run of the whole folder
+        // cheap; verdicts at K = 20 need not match the files' own K (the scenario suite
+        // certifies each file at its own), so only what the run covers is asserted.
         let implicit = runISCert(["check", "--trials", "20", "--format", "json"])
-        let explicit = runISCert(["check", "Scenarios", "--trials", "20", "--format", "json"])
-        #expect(implicit.status == explicit.status)
-        #expect(implicit.stdout == explicit.stdout)
         #expect([0, 1].contains(implicit.status), "\(implicit.stderr)")
         let report = try decode(Report.self, implicit.stdout)
         // Swept scenarios are reported under `sweeps`, one entry per file; every shipped file appears once.
@@ -104,5 +99,36 @@ struct MultipleFileTests {
         #expect(report.checksInFamily >= 4 * shipped.count)
         #expect(Set(report.scenarios.map(\.name)).count == report.scenarios.count)
         #expect(implicit.status == (report.passed ? 0 : 1))
+    }
+
+    @Test("without a path, check is check Scenarios, byte for byte")
+    func defaultFolderIsScenarios() throws {
+        // A Scenarios/ folder of the shipped layout (a nested file, a sweep, a polynomial
+        // f) in a folder of its own, run both ways. No SWIFT_DETERMINISTIC_HASHING here:
+        // each process has its own random hash seed, so this also checks that no result
+        // depends on a Dictionary's order (the closed forms once summed polynomial
+        // coefficients in hash order).
+        try withTemporaryDirectory { dir in
+            try write(try shippedScenario("beta-uniform"), to: "Scenarios/beta-uniform.iscert", in: dir)
+            try write(try shippedScenario("ppo-clip"), to: "Scenarios/policies/ppo-clip.iscert", in: dir)
+            try write("""
+                name        = "temp-gap-sweep"
+                description = "two unit Gaussians at three gaps"
+                target      = normal(mean: gap, sd: 1)
+                behavior    = normal(mean: 0, sd: 1)
+                f(x)        = x^2
+                sweep       = gap in [0, 0.5, 1]
+                samples     = 50
+
+                """, to: "Scenarios/sweeps/gap.iscert", in: dir)
+            let implicit = runISCert(["check", "--trials", "20", "--format", "json"], in: dir)
+            let explicit = runISCert(["check", "Scenarios", "--trials", "20", "--format", "json"], in: dir)
+            #expect(implicit.status == 0, "\(implicit.stderr)")
+            #expect(implicit.status == explicit.status)
+            #expect(implicit.stdout == explicit.stdout)
+            let report = try decode(Report.self, implicit.stdout)
+            #expect(report.scenarios.compactMap(\.file) == ["Scenarios/beta-uniform.iscert", "Scenarios/policies/ppo-clip.iscert"])
+            #expect(report.sweeps?.compactMap(\.file) == ["Scenarios/sweeps/gap.iscert"])
+        }
     }
 }
