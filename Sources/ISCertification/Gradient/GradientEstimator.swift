@@ -130,7 +130,8 @@ public struct GradientSpecification: Sendable {
     /// active: d/dtheta min(W A, clip(W, 1 - eps, 1 + eps) A) is W A grad log pi where
     /// the unclipped term is the smaller one, 0 where the clipped (constant) one is.
     /// A reward of 0 gives 0 without forming W, so a weight of inf never meets it.
-    @inline(__always) static func sequenceCoefficient(_ spec: EstimatorSpec, logWeight: Double, value f: Double) -> Double {
+    /// (Transparent: inlined even in debug builds, once per sequence of every trial.)
+    @_transparent static func sequenceCoefficient(_ spec: EstimatorSpec, logWeight: Double, value f: Double) -> Double {
         if case let .reinforce(b) = spec { return f - (b ?? 0) }
         guard f != 0, logWeight > -.infinity else { return 0 }
         let w = exp(logWeight)
@@ -173,25 +174,32 @@ public struct BuiltinGradient: GradientEstimator {
         rowWeight.withUnsafeMutableBufferPointer { b in
             let rowTotal = b.baseAddress!
             // Step s of sequence i, drawn after `previous`, carries coefficient c.
-            @inline(__always) func visit(_ i: Int, _ s: Int, _ previous: Int, _ c: Double) {
+            // (Transparent, and while loops: debug builds would call it, and a
+            // range's iterator, for every token.)
+            @_transparent func visit(_ i: Int, _ s: Int, _ previous: Int, _ c: Double) {
                 let r = theta.sharedRow || previous < 0 ? 0 : previous + 1
                 out[r * V + y[i * T + s]] += c
                 rowTotal[r] += c
             }
-            for i in 0..<draws.count {
-                if spec == .perDecisionGradient {
+            let perDecision = spec == .perDecisionGradient, count = draws.count
+            var i = 0
+            while i < count {
+                if perDecision {
                     // c_s = sum_(t>=s) g_t W_(1:t), from the last step back.
                     var c = 0.0, logPrefix = lw[i]
-                    for s in stride(from: T - 1, through: 0, by: -1) {
+                    var s = T - 1
+                    while s >= 0 {
                         if g[i * T + s] != 0 { c += g[i * T + s] * exp(logPrefix) }
                         if c != 0 { visit(i, s, s > 0 ? y[i * T + s - 1] : -1, c) }
                         logPrefix -= lr[i * T + s]
+                        s -= 1
                     }
                 } else {
                     let c = GradientSpecification.sequenceCoefficient(spec, logWeight: lw[i], value: f[i])
-                    if c == 0 { continue }
-                    for s in 0..<T { visit(i, s, s > 0 ? y[i * T + s - 1] : -1, c) }
+                    var s = 0
+                    if c != 0 { while s < T { visit(i, s, s > 0 ? y[i * T + s - 1] : -1, c); s += 1 } }
                 }
+                i += 1
             }
             theta.probabilities.withUnsafeBufferPointer { p in
                 let n = Double(draws.count), tau = theta.temperature

@@ -93,8 +93,9 @@ final class GradientTrialRunner {
         let n = scenario.samples, T = pair.length, V = parameters.vocabulary
         let scoreAll = pair.scored == .all
         var sumR = 0.0, sumR2 = 0.0, nonFinite = 0
-        // Raw pointers: these loops run over every token of every trial, and
-        // buffer subscripts are bounds-checked calls in debug builds.
+        // Raw pointers and while loops: these loops run over every token of every
+        // trial, and buffer subscripts, range iterators and TokenChain.row(after:)'s
+        // Optional comparison are calls in debug builds.
         set.tokens.withUnsafeMutableBufferPointer { yb in
         set.logRatios.withUnsafeMutableBufferPointer { lrb in
         set.rewards.withUnsafeMutableBufferPointer { gb in
@@ -107,21 +108,26 @@ final class GradientTrialRunner {
         chain.cumulative.withUnsafeBufferPointer { cumulative in
             let y = yb.baseAddress!, lr = lrb.baseAddress!, gOut = gb.baseAddress!
             let lw = lwb.baseAddress!, fOut = fb.baseAddress!, lpOut = lpb.baseAddress!, table = rt.baseAddress!
-            let logTarget = ltb.baseAddress!, logRatio = lrt.baseAddress!
-            for i in 0..<n {
+            let logTarget = ltb.baseAddress!, logRatio = lrt.baseAddress!, c = cumulative.baseAddress!
+            let stride = chain.rowStride
+            var i = 0
+            while i < n {
                 var previous = -1, logW = 0.0, logP = 0.0, reward = 0.0
-                for t in 0..<T {
-                    let v = TokenChain.invert(source.uniform(), row: chain.row(after: previous), in: cumulative.baseAddress!)
+                var t = 0
+                let start = i * T
+                while t < T {
+                    let v = TokenChain.invert(source.uniform(), row: (previous + 1) * stride, in: c)
                     let lp = logTarget[(previous + 1) * V + v]
                     let l = logRatio[(previous + 1) * V + v]
                     let g = scoreAll || t == T - 1 ? table[v] : 0
-                    y[i * T + t] = v
-                    lr[i * T + t] = l
-                    gOut[i * T + t] = g
+                    y[start + t] = v
+                    lr[start + t] = l
+                    gOut[start + t] = g
                     logW += l
                     logP += lp
                     reward += g
                     previous = v
+                    t += 1
                 }
                 lw[i] = logW
                 fOut[i] = reward
@@ -130,6 +136,7 @@ final class GradientTrialRunner {
                 if !r.isFinite || !reward.isFinite || logW.isNaN { nonFinite += 1 }
                 sumR += r
                 sumR2 += r * r
+                i += 1
             }
         }}}}}}}}}}
         return (sumR, sumR2, nonFinite)

@@ -115,10 +115,20 @@ public struct RunStatistics: Sendable, Hashable, Codable {
     }
 
     public mutating func add(_ s: TrialSummary, samples n: Int) {
-        for (i, z) in s.estimates.enumerated() {
-            estimates[i].add(z)
-            pairedWithFirst[i].add(s.estimates[0] * s.estimates[0] - z * z, s.estimates[0] - z)
-        }
+        // Pointers and a while loop: this runs for every trial and estimator, and in
+        // debug builds the enumerated iterator and each array element's mutation
+        // (with its exclusivity check) are calls.
+        s.estimates.withUnsafeBufferPointer { zs in
+        estimates.withUnsafeMutableBufferPointer { moments in
+        pairedWithFirst.withUnsafeMutableBufferPointer { pairs in
+            guard let z = zs.baseAddress, let moments = moments.baseAddress, let pairs = pairs.baseAddress else { return }
+            var i = 0
+            while i < zs.count {
+                moments[i].add(z[i])
+                pairs[i].add(z[0] * z[0] - z[i] * z[i], z[0] - z[i])
+                i += 1
+            }
+        }}}
         essFraction.add(s.essFraction(samples: n))
         if let k = s.khat {
             khat.add(k)
