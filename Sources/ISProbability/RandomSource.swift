@@ -50,6 +50,19 @@ public final class RandomSource {
 
     /// A uniform draw on (0, 1).
     @inline(__always) public func uniformPositive() -> Double { gsl_rng_uniform_pos(handle) }
+
+    /// This source's uniform stream, for loops that draw one uniform per token;
+    /// valid while the source lives.
+    public var uniforms: Uniforms { Uniforms(handle: handle) }
+}
+
+/// The uniforms of a ``RandomSource`` through a transparent call: debug builds
+/// call ``RandomSource/uniform()``, and retain the source for it, on every draw.
+public struct Uniforms {
+    @usableFromInline let handle: UnsafeMutablePointer<gsl_rng>
+
+    /// The next uniform draw on [0, 1), exactly ``RandomSource/uniform()``.
+    @_transparent public func next() -> Double { gsl_rng_uniform(handle) }
 }
 
 /// The documented map from (master seed, scenario name, trial index) to the

@@ -109,14 +109,14 @@ final class GradientTrialRunner {
             let y = yb.baseAddress!, lr = lrb.baseAddress!, gOut = gb.baseAddress!
             let lw = lwb.baseAddress!, fOut = fb.baseAddress!, lpOut = lpb.baseAddress!, table = rt.baseAddress!
             let logTarget = ltb.baseAddress!, logRatio = lrt.baseAddress!, c = cumulative.baseAddress!
-            let stride = chain.rowStride
+            let stride = chain.rowStride, uniforms = source.uniforms
             var i = 0
             while i < n {
                 var previous = -1, logW = 0.0, logP = 0.0, reward = 0.0
                 var t = 0
                 let start = i * T
                 while t < T {
-                    let v = TokenChain.invert(source.uniform(), row: (previous + 1) * stride, in: c)
+                    let v = TokenChain.invert(uniforms.next(), row: (previous + 1) * stride, in: c)
                     let lp = logTarget[(previous + 1) * V + v]
                     let l = logRatio[(previous + 1) * V + v]
                     let g = scoreAll || t == T - 1 ? table[v] : 0

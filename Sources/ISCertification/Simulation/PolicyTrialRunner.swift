@@ -101,6 +101,7 @@ final class PolicyTrialRunner {
             // Raw pointers and while loops: this runs for every token, and buffer
             // subscripts, range iterators and Optional comparisons are calls in debug builds.
             let stride = draw.chain?.rowStride ?? 0, chained = draw.chain != nil && V > 0
+            let uniforms = source.uniforms
             for i in 0..<n {
                 var sumLR = 0.0, reward = 0.0
                 if chained, let c = cumulative.baseAddress, let table = table.baseAddress, let gTable = gTable.baseAddress,
@@ -108,7 +109,7 @@ final class PolicyTrialRunner {
                     var previous = -1, t = 0
                     let start = i * T
                     while t < T {
-                        let v = TokenChain.invert(source.uniform(), row: (previous + 1) * stride, in: c)
+                        let v = TokenChain.invert(uniforms.next(), row: (previous + 1) * stride, in: c)
                         let l = table[(previous + 1) * V + v]
                         let gt = scoreAll || t == T - 1 ? gTable[v] : 0
                         lr[start + t] = l
