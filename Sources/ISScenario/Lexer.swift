@@ -13,8 +13,11 @@ struct Lexer {
     private(set) var diagnostics: [Diagnostic] = []
 
     /// `\n`, `\r\n` (one Character in Swift) and a lone `\r` end a line.
+    /// (By ASCII value, which is 10 for `\r\n` too: comparing Characters and
+    /// reading their Unicode properties are the lexer's cost in debug builds.)
     static func isLineBreak(_ character: Character) -> Bool {
-        character == "\n" || character == "\r\n" || character == "\r"
+        guard let a = character.asciiValue else { return false }
+        return a == 10 ? true : a == 13
     }
 
     static func tokenize(_ text: String, source: SourceText) -> (tokens: [Token], diagnostics: [Diagnostic]) {
@@ -129,12 +132,16 @@ struct Lexer {
         return visible ? "'\(character)'" : "\(scalars.joined(separator: " "))"
     }
 
+    /// `_` or an ASCII letter.
     static func isIdentifierStart(_ character: Character) -> Bool {
-        character == "_" || (character.isASCII && character.isLetter)
+        guard let a = character.asciiValue else { return false }
+        return a == 95 ? true : (a | 0x20) >= 97 && (a | 0x20) <= 122
     }
 
+    /// An ASCII digit.
     static func isDigit(_ character: Character) -> Bool {
-        character.isASCII && character.isNumber
+        guard let a = character.asciiValue else { return false }
+        return a >= 48 && a <= 57
     }
 
     // Takes the longest run that could belong to a number, then checks its

@@ -37,8 +37,11 @@ struct Parser {
         self.source = source
         var open: [Token] = []
         for token in statement {
-            if token.kind == .leftParen || token.kind == .leftBracket { open.append(token) }
-            if token.kind == .rightParen || token.kind == .rightBracket { _ = open.popLast() }
+            switch token.kind {
+            case .leftParen, .leftBracket: open.append(token)
+            case .rightParen, .rightBracket: _ = open.popLast()
+            default: break
+            }
         }
         self.unclosed = open.last
         var tokens = statement
@@ -120,7 +123,9 @@ struct Parser {
 
     /// Fails at the first invalid token of the statement, silently.
     func rejectInvalidTokens() throws(ParseFailure) {
-        if tokens.contains(where: \.isInvalid) { throw ParseFailure(diagnostic: nil) }
+        // (A closure rather than a key path: debug builds apply a key path through
+        // the runtime for every token.)
+        if tokens.contains(where: { $0.isInvalid }) { throw ParseFailure(diagnostic: nil) }
     }
 }
 
