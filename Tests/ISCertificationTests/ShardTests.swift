@@ -48,6 +48,11 @@ import Testing
 
     static func json(_ report: CertificationReport) throws -> String { try JSONReport(report).encoded() }
 
+    /// The unsharded run of `scenarios()` with `certifier()`, certified once and
+    /// shared by every shard count it is compared with (each comparison certifies
+    /// its merged shards itself).
+    static let unsharded = Result { try certifier().certify(try scenarios()) }
+
     @Test func shardSpecsParseAndRefuse() throws {
         let spec = try ShardSpec(parsing: "2/5")
         #expect(spec.index == 2 && spec.count == 5 && spec.description == "2/5")
@@ -110,7 +115,7 @@ import Testing
     @Test(arguments: [1, 2, 3, 7])
     func mergedShardsGiveTheUnshardedReport(_ n: Int) throws {
         let scenarios = try Self.scenarios()
-        let unsharded = try Self.certifier().certify(scenarios)
+        let unsharded = try Self.unsharded.get()
         let merged = try ShardMerge.merge(Array(try Self.shards(n, scenarios: scenarios).reversed())).certify()
         #expect(try Self.json(merged) == Self.json(unsharded))
         #expect(TextReport.render(merged) == TextReport.render(unsharded))
