@@ -76,7 +76,11 @@ struct ExpectationTests {
     }
 
     /// Every one of the 2^3 x 2^9 sets of outcomes prints as text that parses
-    /// back to the same set, and printing is idempotent.
+    /// back to the same set, and printing is idempotent. Each text goes through
+    /// the parser's path for the value of `expect` (lexer, parseExpectation, the
+    /// end of the statement); a whole scenario file, whose reading of the value is
+    /// that same path, is parsed for every set of at most one failing check, the
+    /// set of all of them, and every combination of the three outcome words.
     @Test func everySetRoundTrips() throws {
         let checks = CheckName.allCases
         var texts: Set<String> = []
@@ -87,13 +91,30 @@ struct ExpectationTests {
                                               failing: Set(checks.indices.filter { mask & (1 << $0) != 0 }.map { checks[$0] }))
                 let text = outcome.canonicalText
                 texts.insert(text)
-                let parsed = try ScenarioParser.parse(baseText(appending: ["expect = " + text]), file: "t").expectation
+                let parsed = try Self.expectation(text)
                 #expect(parsed == outcome, "\(text)")
                 #expect(parsed.canonicalText == text)
                 #expect(outcome.isPass == (flags == 0 && mask == 0))
+                if mask & (mask - 1) == 0 || mask == (1 << checks.count) - 1 {
+                    #expect(try ScenarioParser.parse(baseText(appending: ["expect = " + text]), file: "t").expectation == outcome, "\(text)")
+                }
             }
         }
         #expect(texts.count == 8 << checks.count)
+    }
+
+    /// `text` read as the value of `expect`, as the scenario reader reads it.
+    static func expectation(_ text: String) throws -> ExpectedOutcome {
+        let line = "expect = " + text
+        let source = SourceText(file: "t", text: line)
+        let (tokens, diagnostics) = Lexer.tokenize(line, source: source)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(tokens.prefix(2).map(\.kind) == [.identifier("expect"), .equals])
+        var parser = Parser(source: source, tokens: Array(tokens.dropFirst(2)))
+        try parser.rejectInvalidTokens()
+        let outcome = try parser.parseExpectation()
+        try parser.expectEnd(after: "the value of 'expect'")
+        return outcome
     }
 
     @Test func builtScenarioWithASetRoundTrips() throws {
