@@ -91,11 +91,22 @@ struct LaplaceMoments {
                         if base > 1e-290 && finiteU[j] && logBase + logTopPower[j] < 700 {
                             var term = signUs[j] * base
                             let f = factor[j]
-                            var k = 1
-                            while k <= maxM {
-                                g[k] += term
-                                term *= f
-                                k &+= 1
+                            // Unrolled for the orders the moments use (4 for ESS, 6 for
+                            // ratios): a loop's counter costs as much as the sums in debug
+                            // builds. The same terms go to the same sums in the same order.
+                            if maxM == 6 {
+                                g[1] += term; term *= f; g[2] += term; term *= f; g[3] += term; term *= f
+                                g[4] += term; term *= f; g[5] += term; term *= f; g[6] += term
+                            } else if maxM == 4 {
+                                g[1] += term; term *= f; g[2] += term; term *= f; g[3] += term; term *= f
+                                g[4] += term
+                            } else {
+                                var k = 1
+                                while k <= maxM {
+                                    g[k] += term
+                                    term *= f
+                                    k &+= 1
+                                }
                             }
                         } else {
                             var sign = 1.0
