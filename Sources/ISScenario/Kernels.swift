@@ -102,9 +102,16 @@ enum Loops {
         }
     }
 
-    /// Every nan as `Double.nan` (``Kernels/canonical(_:)``).
+    /// Every nan as `Double.nan` (``Kernels/canonical(_:)``). The loop calls the
+    /// kernel itself rather than through `map`'s closure: this pass runs on every
+    /// batch, and a closure is a call per element in debug builds.
     static func canonical(_ a: Source, _ dst: UnsafeMutablePointer<Double>, _ n: Int) {
-        map(a, dst, n) { Kernels.canonical($0) }
+        switch a {
+        case let .array(p):
+            var i = 0
+            while i < n { dst[i] = Kernels.canonical(p[i]); i += 1 }
+        case let .constant(c): dst.update(repeating: Kernels.canonical(c), count: n)
+        }
     }
 
     /// `min` or `max` of two operands.
