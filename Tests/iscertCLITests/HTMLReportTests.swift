@@ -23,11 +23,22 @@ struct HTMLReportTests {
         return try #require(object as? [String: Any], sourceLocation: sourceLocation)
     }
 
+    /// The shipped `name` with its sweep line replaced: the page's structure does
+    /// not need every point, and each point costs exact references.
+    static func shippedSweep(_ name: String, _ sweep: String, _ fewer: String) throws -> String {
+        let text = try shippedScenario(name)
+        #expect(text.contains(sweep), "\(name) no longer sweeps \(sweep)")
+        return text.replacingOccurrences(of: sweep, with: fewer)
+    }
+
     @Test("self-contained, one section per scenario and sweep point, escaped text, the slider for gap-sweep")
     func structure() throws {
         try withTemporaryDirectory { dir in
             let path = try write(Self.awkward, to: "awkward.iscert", in: dir)
-            let run = runISCert(["check", CLI.scenario("gap-sweep"), CLI.scenario("gaussian-gap-1"), path,
+            // gap-sweep at gaps 0, 1.5 and 3.
+            let sweep = try write(try Self.shippedSweep("gap-sweep", "gap from 0 to 3 step 0.25", "gap from 0 to 3 step 1.5"),
+                                  to: "gap-sweep.iscert", in: dir)
+            let run = runISCert(["check", sweep, CLI.scenario("gaussian-gap-1"), path,
                                  "--trials", "200", "--format", "html"])
             #expect(run.status == 0, "\(run.stderr)")
             let html = run.stdout
@@ -43,11 +54,11 @@ struct HTMLReportTests {
             #expect(!html.contains("@import"))
             for href in html.components(separatedBy: "href=\"").dropFirst() { #expect(href.hasPrefix("#"), "href=\"\(href.prefix(40))") }
 
-            // Two scenarios plus the 13 points of the sweep, each with a histogram of its log-weights.
-            #expect(count("<section class=\"scenario ", in: html) == 2 + 13)
+            // Two scenarios plus the 3 points of the sweep, each with a histogram of its log-weights.
+            #expect(count("<section class=\"scenario ", in: html) == 2 + 3)
             #expect(count("<section class=\"sweep ", in: html) == 1)
-            #expect(count("<figure class=\"histogram\"", in: html) == 15)
-            #expect(count("<path class=\"bars\" d=\"M", in: html) == 15)
+            #expect(count("<figure class=\"histogram\"", in: html) == 5)
+            #expect(count("<path class=\"bars\" d=\"M", in: html) == 5)
             for id in ["scenario-gaussian-gap-1", "scenario-temp-awkward-text", "scenario-gap-sweep_40_gap_3d_1_2e_5", "sweep-gap-sweep"] {
                 #expect(html.contains("id=\"\(id)\""), "\(id)")
                 #expect(html.contains("href=\"#\(id)\""), "\(id) is not linked")
@@ -55,7 +66,7 @@ struct HTMLReportTests {
             // Every check of a scenario is a table row with its status in words.
             #expect(html.contains("<td class=\"status pass\">✓ pass</td>"))
             #expect(html.contains("<td class=\"status not-applicable\">– not applicable</td>"))
-            #expect(count("<td class=\"num\" data-field=\"mean-khat\">", in: html) == 15)
+            #expect(count("<td class=\"num\" data-field=\"mean-khat\">", in: html) == 5)
             #expect(html.contains("reliability threshold min(1 − 1/log10 N, 0.7)"))
 
             // The description is text, not markup; only the page's own scripts exist.
@@ -64,20 +75,20 @@ struct HTMLReportTests {
             #expect(!html.contains("alert(1)</script>"))
             #expect(count("<script", in: html) == 2)
 
-            // gap-sweep: charts of ESS/N and of each estimator's variance, and the slider over its 13 gaps.
+            // gap-sweep: charts of ESS/N and of each estimator's variance, and the slider over its 3 gaps.
             #expect(html.contains("id=\"sweep-gap-sweep-ess\""))
             #expect(html.contains("id=\"sweep-gap-sweep-variance-0\"") && html.contains("id=\"sweep-gap-sweep-variance-1\""))
-            #expect(html.contains("<input type=\"range\" id=\"sweep-gap-sweep-explorer-input\" min=\"0\" max=\"12\" step=\"1\" value=\"0\" aria-valuetext=\"gap = 0\""))
+            #expect(html.contains("<input type=\"range\" id=\"sweep-gap-sweep-explorer-input\" min=\"0\" max=\"2\" step=\"1\" value=\"0\" aria-valuetext=\"gap = 0\""))
             #expect(html.contains("<label for=\"sweep-gap-sweep-explorer-input\">"))
             let data = try sliderData(html, sweep: "gap-sweep")
             #expect(data["variable"] as? String == "gap")
             let fields = try #require(data["fields"] as? [String])
             let grid = try #require(data["grid"] as? [Double])
             let points = try #require(data["points"] as? [[String: Any]])
-            #expect(points.count == 13)
+            #expect(points.count == 3)
             for (i, point) in points.enumerated() {
                 let gap = try #require(point["value"] as? Double)
-                #expect(gap == 0.25 * Double(i))
+                #expect(gap == 1.5 * Double(i))
                 #expect((point["text"] as? [String])?.count == fields.count)
                 #expect((point["path_target"] as? String)?.hasPrefix("M") == true)
                 let p = try #require(point["target"] as? [Double])
@@ -128,7 +139,10 @@ struct HTMLReportTests {
     @Test("same run, same bytes: for any --jobs, and in a file written with --output")
     func deterministic() throws {
         try withTemporaryDirectory { dir in
-            let args = ["check", CLI.scenario("snis-sample-size"), CLI.scenario("laplace-behind-normal"), "--trials", "100", "--format", "html"]
+            // snis-sample-size at N = 25 and 50.
+            let sweep = try write(try Self.shippedSweep("snis-sample-size", "samples in [25, 50, 100, 200, 400]", "samples in [25, 50]"),
+                                  to: "snis-sample-size.iscert", in: dir)
+            let args = ["check", sweep, CLI.scenario("laplace-behind-normal"), "--trials", "100", "--format", "html"]
             let one = runISCert(args + ["--jobs", "1"])
             let two = runISCert(args + ["--jobs", "2"])
             #expect(one.status == two.status)
