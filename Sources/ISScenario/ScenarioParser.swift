@@ -84,7 +84,11 @@ enum Statements {
         var statements: [[Token]] = []
         var current: [Token] = []
         var depth = 0
-        for (i, token) in tokens.enumerated() {
+        // A while loop: the enumerated iterator is a generic call per token in debug builds.
+        var i = -1
+        while i + 1 < tokens.count {
+            i += 1
+            let token = tokens[i]
             switch token.kind {
             case .newline:
                 // Within a run of line breaks only the last one decides.
