@@ -244,7 +244,8 @@ public enum ParetoSmoothing {
             @_transparent func before(_ a: Int, _ b: Int) -> Bool { v[a] < v[b] || (v[a] == v[b] && a < b) }
             return [Int](unsafeUninitializedCapacity: count) { out, initialized in
                 let heap = out.baseAddress!
-                func siftDown(_ start: Int, _ size: Int) {
+                // Transparent too: a call per replacement in debug builds.
+                @_transparent func siftDown(_ start: Int, _ size: Int) {
                     var i = start
                     while true {
                         let left = 2 * i + 1
