@@ -411,7 +411,7 @@ public struct TokenChain: Sendable, Hashable {
     /// builds would otherwise call it, and a buffer's bounds-checked subscript, each time.
     @_transparent public static func invert(_ u: Double, row base: Int, in cumulative: UnsafePointer<Double>) -> Int {
         var k = 0
-        while u >= cumulative[base + k] { k += 1 }
+        while u >= cumulative[base &+ k] { k &+= 1 }
         return k
     }
 

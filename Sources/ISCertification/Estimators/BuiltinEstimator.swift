@@ -112,7 +112,8 @@ public struct BuiltinEstimator: Estimator {
     /// weight of exp(1000) on an unscored token gives no inf * 0.
     static func tokenLevel(_ spec: EstimatorSpec, _ d: TrialDraws, _ tokens: TokenDraws) -> Double {
         // Raw pointers and while loops, as in `estimate`: these run over every token
-        // of every trial, and range iterators are calls in debug builds too.
+        // of every trial, and range iterators are calls in debug builds too (so are
+        // overflow checks: the counters wrap, below n T).
         let T = tokens.length, count = d.count, all = count * T
         guard let lr = tokens.logRatios.baseAddress, let g = tokens.rewards.baseAddress,
               let logW = d.logRatios.baseAddress, let f = d.values.baseAddress else { return 0 }
@@ -123,18 +124,18 @@ public struct BuiltinEstimator: Estimator {
             var i = 0
             while i < count {
                 var w = 0.0
-                let end = (i + 1) * T
+                let end = (i &+ 1) &* T
                 while t < end {
                     w += lr[t]
                     if g[t] != 0 { sum += exp(w) * g[t] }
-                    t += 1
+                    t &+= 1
                 }
-                i += 1
+                i &+= 1
             }
         case .perToken:
             while t < all {
                 if g[t] != 0 { sum += exp(lr[t]) * g[t] }
-                t += 1
+                t &+= 1
             }
         case .geometricMean:
             for i in 0..<count where f[i] != 0 { sum += exp(logW[i] / Double(T)) * f[i] }
@@ -142,13 +143,13 @@ public struct BuiltinEstimator: Estimator {
             let lc = log(cap)
             while t < all {
                 if g[t] != 0 { sum += (lr[t] >= lc ? cap : exp(lr[t])) * g[t] }
-                t += 1
+                t &+= 1
             }
         case let .tokenMasked(low, high):
             let lo = log(low), hi = log(high)
             while t < all {
                 if g[t] != 0 && lr[t] >= lo && lr[t] <= hi { sum += exp(lr[t]) * g[t] }
-                t += 1
+                t &+= 1
             }
         default:
             return .nan

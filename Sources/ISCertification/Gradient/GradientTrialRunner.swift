@@ -115,19 +115,21 @@ final class GradientTrialRunner {
                 var previous = -1, logW = 0.0, logP = 0.0, reward = 0.0
                 var t = 0
                 let start = i * T
+                // (Wrapping index arithmetic, as in PolicyTrialRunner.)
                 while t < T {
-                    let v = TokenChain.invert(uniforms.next(), row: (previous + 1) * stride, in: c)
-                    let lp = logTarget[(previous + 1) * V + v]
-                    let l = logRatio[(previous + 1) * V + v]
-                    let g = scoreAll || t == T - 1 ? table[v] : 0
-                    y[start + t] = v
-                    lr[start + t] = l
-                    gOut[start + t] = g
+                    let row = previous &+ 1
+                    let v = TokenChain.invert(uniforms.next(), row: row &* stride, in: c)
+                    let lp = logTarget[row &* V &+ v]
+                    let l = logRatio[row &* V &+ v]
+                    let g = scoreAll || t == T &- 1 ? table[v] : 0
+                    y[start &+ t] = v
+                    lr[start &+ t] = l
+                    gOut[start &+ t] = g
                     logW += l
                     logP += lp
                     reward += g
                     previous = v
-                    t += 1
+                    t &+= 1
                 }
                 lw[i] = logW
                 fOut[i] = reward

@@ -108,16 +108,19 @@ final class PolicyTrialRunner {
                    let lr = lr.baseAddress, let g = g.baseAddress {
                     var previous = -1, t = 0
                     let start = i * T
+                    // (Wrapping index arithmetic: indices stay below n T (V + 1), and
+                    // overflow checks are most of an index's cost in debug builds.)
                     while t < T {
-                        let v = TokenChain.invert(uniforms.next(), row: (previous + 1) * stride, in: c)
-                        let l = table[(previous + 1) * V + v]
-                        let gt = scoreAll || t == T - 1 ? gTable[v] : 0
-                        lr[start + t] = l
-                        g[start + t] = gt
+                        let row = previous &+ 1
+                        let v = TokenChain.invert(uniforms.next(), row: row &* stride, in: c)
+                        let l = table[row &* V &+ v]
+                        let gt = scoreAll || t == T &- 1 ? gTable[v] : 0
+                        lr[start &+ t] = l
+                        g[start &+ t] = gt
                         sumLR += l
                         reward += gt
                         previous = v
-                        t += 1
+                        t &+= 1
                     }
                 } else {
                     draw.sample(into: y, using: source)
