@@ -39,23 +39,23 @@ extension Distribution {
     /// Equal, draw for draw, to calling ``sample(using:)`` `out.count` times.
     public func sample(into out: UnsafeMutableBufferPointer<Double>, using source: RandomSource) {
         let r = source.handle
-        // Raw pointers and while loops: buffer subscripts and range iterators are
-        // calls per element in debug builds.
+        // Raw pointers and while loops with wrapping counters: buffer subscripts
+        // and range iterators are calls per element in debug builds.
         guard let o = out.baseAddress else { return }
         let n = out.count
         var i = 0
         switch family {
         case let .normal(m, s):
-            while i < n { o[i] = m + gsl_ran_gaussian_ziggurat(r, s); i += 1 }
+            while i < n { o[i] = m + gsl_ran_gaussian_ziggurat(r, s); i &+= 1 }
         case let .uniform(low, high):
-            while i < n { o[i] = gsl_ran_flat(r, low, high); i += 1 }
+            while i < n { o[i] = gsl_ran_flat(r, low, high); i &+= 1 }
         case let .exponential(rate):
             let mu = 1 / rate
-            while i < n { o[i] = gsl_ran_exponential(r, mu); i += 1 }
+            while i < n { o[i] = gsl_ran_exponential(r, mu); i &+= 1 }
         case let .mixture(components):
-            while i < n { o[i] = Self.component(components, u: gsl_rng_uniform(r)).sample(using: source); i += 1 }
+            while i < n { o[i] = Self.component(components, u: gsl_rng_uniform(r)).sample(using: source); i &+= 1 }
         default:
-            while i < n { o[i] = sample(using: source); i += 1 }
+            while i < n { o[i] = sample(using: source); i &+= 1 }
         }
     }
 }

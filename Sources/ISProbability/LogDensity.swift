@@ -156,8 +156,8 @@ public struct LogDensity: Sendable {
         guard n > 0, let x = xs.baseAddress, let o = out.baseAddress else { return }
         // One switch per batch: the common families get tight loops, the rest
         // go through the scalar path.
-        // (While loops and .magnitude: a range's iterator and the generic abs are
-        // calls per element in debug builds.)
+        // (While loops with wrapping counters, and .magnitude: a range's iterator
+        // and the generic abs are calls per element in debug builds.)
         var i = 0
         switch kind {
         case let .normal(m, inv):
@@ -165,11 +165,11 @@ public struct LogDensity: Sendable {
             while i < n {
                 let z = (x[i] - m) * inv
                 o[i] = c - 0.5 * z * z
-                i += 1
+                i &+= 1
             }
         case let .laplace(loc, inv):
             let c = logNormaliser
-            while i < n { o[i] = c - (x[i] - loc).magnitude * inv; i += 1 }
+            while i < n { o[i] = c - (x[i] - loc).magnitude * inv; i &+= 1 }
         case let .mixture(logWeights, components):
             // Each component over the whole batch (its own tight loop), then the
             // log-sum-exp of each draw's terms: the same terms in the same order
@@ -185,7 +185,7 @@ public struct LogDensity: Sendable {
                 for i in 0..<n { o[i] = Self.logSumExp(base + i, count: components.count, stride: n) }
             }
         default:
-            while i < n { o[i] = self(x[i]); i += 1 }
+            while i < n { o[i] = self(x[i]); i &+= 1 }
         }
     }
 }

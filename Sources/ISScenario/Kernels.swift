@@ -72,8 +72,8 @@ enum Kernels {
 
 /// The whole-array loops, one per operation so the operation is chosen once
 /// per batch and each loop body is a single kernel call the optimizer can
-/// inline (and, being transparent, so can a debug build). While loops: a
-/// range's iterator is a call per element in debug builds.
+/// inline (and, being transparent, so can a debug build). While loops with
+/// wrapping counters: a range's iterator is a call per element in debug builds.
 enum Loops {
     enum Source {
         case array(UnsafePointer<Double>)
@@ -85,7 +85,7 @@ enum Loops {
         switch a {
         case let .array(p):
             var i = 0
-            while i < n { dst[i] = f(p[i]); i += 1 }
+            while i < n { dst[i] = f(p[i]); i &+= 1 }
         case let .constant(c): dst.update(repeating: f(c), count: n)
         }
     }
@@ -95,9 +95,9 @@ enum Loops {
                     _ f: (Double, Double) -> Double) {
         var i = 0
         switch (a, b) {
-        case let (.array(p), .array(q)): while i < n { dst[i] = f(p[i], q[i]); i += 1 }
-        case let (.array(p), .constant(c)): while i < n { dst[i] = f(p[i], c); i += 1 }
-        case let (.constant(c), .array(q)): while i < n { dst[i] = f(c, q[i]); i += 1 }
+        case let (.array(p), .array(q)): while i < n { dst[i] = f(p[i], q[i]); i &+= 1 }
+        case let (.array(p), .constant(c)): while i < n { dst[i] = f(p[i], c); i &+= 1 }
+        case let (.constant(c), .array(q)): while i < n { dst[i] = f(c, q[i]); i &+= 1 }
         case let (.constant(c), .constant(d)): dst.update(repeating: f(c, d), count: n)
         }
     }
@@ -109,7 +109,7 @@ enum Loops {
         switch a {
         case let .array(p):
             var i = 0
-            while i < n { dst[i] = Kernels.canonical(p[i]); i += 1 }
+            while i < n { dst[i] = Kernels.canonical(p[i]); i &+= 1 }
         case let .constant(c): dst.update(repeating: Kernels.canonical(c), count: n)
         }
     }

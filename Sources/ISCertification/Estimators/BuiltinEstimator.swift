@@ -19,9 +19,10 @@ public struct BuiltinEstimator: Estimator {
     public var name: String { spec.canonicalText }
 
     public func estimate(_ d: TrialDraws) -> Double {
-        // Raw pointers and while loops: these loops run over every draw of every
-        // trial, and buffer subscripts and range iterators are calls in debug
-        // builds (so are the generic min and max: see `lesser` and `greater`).
+        // Raw pointers and while loops with wrapping counters: these loops run over
+        // every draw of every trial, and buffer subscripts and range iterators are
+        // calls in debug builds, overflow checks a third of a step (and the generic
+        // min and max are calls too: see `lesser` and `greater`).
         // With no draws every estimate below would be 0/0.
         guard let lr = d.logRatios.baseAddress, let r = d.ratios.baseAddress, let f = d.values.baseAddress else {
             return .nan
@@ -32,7 +33,7 @@ public struct BuiltinEstimator: Estimator {
         var i = 0
         switch spec {
         case .importanceSampling:
-            while i < count { if r[i] != 0 { sum += r[i] * f[i] }; i += 1 }
+            while i < count { if r[i] != 0 { sum += r[i] * f[i] }; i &+= 1 }
             return sum / n
         case .selfNormalized:
             var weights = 0.0
@@ -41,17 +42,17 @@ public struct BuiltinEstimator: Estimator {
                     sum += r[i] * f[i]
                     weights += r[i]
                 }
-                i += 1
+                i &+= 1
             }
             return sum / weights
         case let .truncated(cap):
-            while i < count { if r[i] != 0 { sum += Self.lesser(r[i], cap) * f[i] }; i += 1 }
+            while i < count { if r[i] != 0 { sum += Self.lesser(r[i], cap) * f[i] }; i &+= 1 }
             return sum / n
         case let .clamped(low, high):
             while i < count {
                 let w = Self.lesser(Self.greater(r[i], low), high)
                 if w != 0 { sum += w * f[i] }
-                i += 1
+                i &+= 1
             }
             return sum / n
         case let .masked(low, high):
@@ -60,13 +61,13 @@ public struct BuiltinEstimator: Estimator {
             let lo = log(low), hi = log(high)
             while i < count {
                 if lr[i] >= lo && lr[i] <= hi { sum += r[i] * f[i] }
-                i += 1
+                i &+= 1
             }
             return sum / n
         case let .ppoClip(eps):
             while i < count {
                 let ri = r[i], a = f[i]
-                i += 1
+                i &+= 1
                 if a == 0 { continue }
                 let clipped = Self.lesser(Self.greater(ri, 1 - eps), 1 + eps)
                 sum += Self.lesser(ri * a, clipped * a)
@@ -84,14 +85,14 @@ public struct BuiltinEstimator: Estimator {
             }
             return sum / weights
         case .klK1:
-            while i < count { sum -= lr[i]; i += 1 }
+            while i < count { sum -= lr[i]; i &+= 1 }
             return sum / n
         case .klK2:
-            while i < count { sum += lr[i] * lr[i]; i += 1 }
+            while i < count { sum += lr[i] * lr[i]; i &+= 1 }
             return sum / (2 * n)
         case .klK3:
             // r - 1 - log r, with expm1 so that r near 1 keeps its digits.
-            while i < count { sum += expm1(lr[i]) - lr[i]; i += 1 }
+            while i < count { sum += expm1(lr[i]) - lr[i]; i &+= 1 }
             return sum / n
         case .perDecision, .perToken, .geometricMean, .tokenTruncated, .tokenMasked:
             guard let tokens = d.tokens else { return .nan }

@@ -59,7 +59,8 @@ final class TrialRunner {
         var done = 0
         // One pass of unsafe buffers, and raw pointers in a while loop per sample:
         // Array subscripts would check uniqueness and bounds on every store, and
-        // buffer subscripts and range iterators are calls in debug builds.
+        // buffer subscripts and range iterators are calls in debug builds (the
+        // counter wraps: it stays below N).
         logRatios.withUnsafeMutableBufferPointer { lrOut in
         ratios.withUnsafeMutableBufferPointer { rOut in
         values.withUnsafeMutableBufferPointer { fOut in
@@ -84,7 +85,7 @@ final class TrialRunner {
                     if !bothFinite(r, fp[i]) { nonFinite += 1 }
                     sumR += r
                     sumR2 += r * r
-                    i += 1
+                    i &+= 1
                 }
                 done += m
             }
