@@ -41,9 +41,12 @@ struct ReportTests {
     static let supportRegionKeys: Set = ["lower", "upper", "mass"]
     static let checkKeys: Set = ["name", "estimator", "status", "observed", "expected", "tolerance", "z", "min_detectable", "reason"]
 
+    /// beta-uniform at K = 400 in JSON, run once for the schema and the values.
+    static let json = runISCert(["check", CLI.scenario("beta-uniform"), "--trials", "400", "--format", "json"])
+
     @Test("--format json follows the documented schema, key for key")
     func jsonKeys() throws {
-        let run = runISCert(["check", CLI.scenario("beta-uniform"), "--trials", "400", "--format", "json"])
+        let run = Self.json
         #expect(run.status == 0)
         #expect(run.stderr.isEmpty)
         let top = try jsonObject(run.stdout)
@@ -79,7 +82,7 @@ struct ReportTests {
 
     @Test("--format json of a passing scenario holds its exact moments and consistent checks")
     func jsonValues() throws {
-        let run = runISCert(["check", CLI.scenario("beta-uniform"), "--trials", "400", "--format", "json"])
+        let run = Self.json
         #expect(run.status == 0)
         let report = try decode(Report.self, run.stdout)
         #expect(report.schemaVersion == 1)
