@@ -63,7 +63,7 @@ public struct CatalogueRunner: Sendable {
                 if check.status == .fail { outcomes[bug].failed.append(check.name.rawValue) }
             }
         }
-        let sweepBaseline = try sweepChecks(scenario, shared).filter { $0.status == .fail }.map(\.label.text)
+        let sweepBaseline = sweepChecks(scenario, shared).filter { $0.status == .fail }.map(\.label.text)
         baseline += sweepBaseline
 
         // Engine bugs: a simulation each, compared with the correct run's statistics.
@@ -86,7 +86,7 @@ public struct CatalogueRunner: Sendable {
                 }
                 reports.append(r)
             }
-            let failing = try sweepChecks(scenario, reports).filter { $0.status == .fail }
+            let failing = sweepChecks(scenario, reports).filter { $0.status == .fail }
             if !failing.isEmpty {
                 outcomes[b].notMet = true
                 outcomes[b].failed += failing.map(\.name.rawValue)
@@ -96,7 +96,7 @@ public struct CatalogueRunner: Sendable {
     }
 
     /// The checks across a sweep's points, as ``Certifier/certifySweep(_:thresholds:statistics:)`` runs them.
-    func sweepChecks(_ scenario: Scenario, _ points: [ScenarioReport]) throws -> [CheckResult] {
+    func sweepChecks(_ scenario: Scenario, _ points: [ScenarioReport]) -> [CheckResult] {
         guard scenario.sweep?.variable == "samples" else { return [] }
         return scenario.estimators.enumerated().filter { $0.element == .selfNormalized }.map { i, spec in
             SweepChecks.biasSlope(spec.canonicalText, index: i, points: points, thresholds: thresholds)

@@ -43,9 +43,9 @@ public struct PlantedBug: Sendable, Identifiable {
     }
 
     /// The buggy estimator that replaces `spec` in `scenario`, or nil.
-    func estimator(for spec: EstimatorSpec, in scenario: Scenario) -> BuggyEstimator? {
+    func estimator(for spec: EstimatorSpec, in scenario: Scenario) -> PlantedEstimator? {
         guard case let .estimator(mutate) = mutation, let implementation = mutate(spec, scenario) else { return nil }
-        return BuggyEstimator(name: "\(spec.canonicalText) [\(id)]", spec: spec, implementation: implementation)
+        return PlantedEstimator(name: "\(spec.canonicalText) [\(id)]", spec: spec, implementation: implementation)
     }
 
     /// The simulator with the bug's engine seam set.
@@ -66,8 +66,8 @@ public struct PlantedBug: Sendable, Identifiable {
 }
 
 /// An estimator whose implementation is a planted bug while its specification is
-/// the correct mathematics of `spec`.
-struct BuggyEstimator: Estimator {
+/// the correct mathematics of `spec`: what a user's buggy code looks like to iscert.
+struct PlantedEstimator: Estimator {
     let name: String
     let spec: EstimatorSpec
     let implementation: @Sendable (TrialDraws) -> Double

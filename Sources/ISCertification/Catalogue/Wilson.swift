@@ -16,6 +16,7 @@ public enum Wilson {
         let nn = Double(n), p = Double(k) / nn, z2 = z * z
         let center = (p + z2 / (2 * nn)) / (1 + z2 / nn)
         let half = z * (p * (1 - p) / nn + z2 / (4 * nn * nn)).squareRoot() / (1 + z2 / nn)
-        return (Swift.max(0, center - half), Swift.min(1, center + half))
+        // At k = 0 and k = n the bound is exactly 0 or 1; the formula leaves rounding there.
+        return (k == 0 ? 0 : Swift.max(0, center - half), k == n ? 1 : Swift.min(1, center + half))
     }
 }
