@@ -65,6 +65,24 @@ import Testing
         #expect(abs(right - 0.8 / 3) < 1e-15)
     }
 
+    /// The committed detection measurement (docs/measurements/, from
+    /// ci/measure-catalogue.sh) covers every bug of the catalogue and every shipped
+    /// scenario, at the shipped suite's threshold.
+    @Test func theCommittedMeasurementCoversTheCatalogue() throws {
+        let folder = Fixture.here.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/measurements")
+        var bugs: [String: Set<String>] = [:]
+        for file in ["catalogue-main.json", "catalogue-costly.json"] {
+            let d = JSONDecoder()
+            d.keyDecodingStrategy = .convertFromSnakeCase
+            let report = try d.decode(CatalogueReport.self, from: Data(contentsOf: folder.appendingPathComponent(file)))
+            #expect(report.checksInFamily == Self.runner.thresholds.checks, "\(file): regenerate with ci/measure-catalogue.sh")
+            #expect(report.seeds.count >= 20)
+            for bug in report.bugs { bugs[bug.id, default: []].formUnion(bug.scenarios.map(\.scenario)) }
+        }
+        #expect(Set(bugs.keys) == Set(PlantedBug.catalogue.map(\.id)))
+        #expect(bugs.values.allSatisfy { $0 == Set(Self.shipped.map(\.name)) })
+    }
+
     /// Each bug states its mistake, names are unique, and estimator bugs keep the
     /// correct specification (so the exact references are those of correct code).
     @Test func theCatalogueIsWellFormed() throws {
