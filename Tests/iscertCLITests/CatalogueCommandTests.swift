@@ -17,7 +17,9 @@ struct CatalogueCommandTests {
 
     @Test("a caught bug, an engine bug and a bug that does not apply, at the file's seed, as JSON and text")
     func reportsDetection() throws {
-        let args = ["catalogue", CLI.scenario("ppo-clip"), "--bugs", "clip-wrong-side,ess-reciprocal,mask-outside-band"]
+        // K = 1000 keeps the run short; both bugs move their statistic by dozens of standard errors.
+        let args = ["catalogue", CLI.scenario("ppo-clip"), "--bugs", "clip-wrong-side,ess-reciprocal,mask-outside-band",
+                    "--trials", "1000"]
         let json = runISCert(args + ["--format", "json"])
         #expect(json.status == 0, "\(json.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -34,11 +36,12 @@ struct CatalogueCommandTests {
 
     @Test("exit status 1 when a bug is caught in no run, naming it")
     func missedBugExitsOne() {
-        // N - 1 for N shifts gaussian-gap-1's mean by 2/199 = 0.0100, 0.85 of its
-        // standard error sqrt((43 e - 4)/200/4000) = 0.0119: at the shipped suite's
-        // z* = 4.21 (399 checks) the mean check catches that with probability 4e-4.
+        // N - 1 for N shifts gaussian-gap-1's mean by 2/199 = 0.0100, 0.42 of its
+        // standard error sqrt((43 e - 4)/200/1000) = 0.0238 at K = 1000: at the shipped
+        // suite's z* = 4.21 (399 checks) the mean check catches that with probability
+        // about 4e-5.
         let run = runISCert(["catalogue", CLI.scenario("gaussian-gap-1"), "--bugs", "mean-over-n-minus-1",
-                             "--family-checks", "399"])
+                             "--family-checks", "399", "--trials", "1000"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("never caught: mean-over-n-minus-1"))
     }
