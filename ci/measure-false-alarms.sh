@@ -2,44 +2,26 @@
 # Measures iscert's false-alarm rates on the shipped scenarios, which are correct
 # estimators: every failed check is a false alarm.
 #
-#   ci/measure-false-alarms.sh FIRST_SEED COUNT [iscert check options...]
+#   ci/measure-false-alarms.sh FIRST_SEED COUNT [--output FILE] [iscert check options...]
 #
-# Runs `iscert check Scenarios --seed S --format json` for COUNT master seeds from
-# FIRST_SEED (release build) and prints, per check, failed / applied with a 95%
-# Wilson interval, and the share of runs with any false alarm. Examples:
-#   ci/measure-false-alarms.sh 3001 100                                  # family-wise, defaults
-#   ci/measure-false-alarms.sh 1001 200 --alpha 0.05 --family-checks 1   # each check at 5%
+# Runs `iscert check Scenarios --seed S --format json --jobs 1` for COUNT master
+# seeds from FIRST_SEED (release build, ISCERT_PARALLEL processes at a time,
+# default: the number of cores) and prints, per check, failed / applied with a
+# 95% Wilson interval beside the declared rate alpha/m, and the share of runs with
+# any false alarm (ci/false_alarms.py). --output also writes them as JSON. The
+# committed measurements in docs/measurements/ come from:
+#   ci/measure-false-alarms.sh 5001 200 --output docs/measurements/false-alarms-default.json
+#   ci/measure-false-alarms.sh 6001 200 --output docs/measurements/false-alarms-nominal.json --alpha 0.05 --family-checks 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 first=${1:?first seed}; count=${2:?number of seeds}; shift 2
+output=()
+if [[ "${1:-}" == "--output" ]]; then output=(--output "${2:?output file}"); shift 2; fi
+command="ci/measure-false-alarms.sh $first $count${*:+ $*}"
 swift build -c release --product iscert >/dev/null
 out=$(mktemp -d)
-for ((s = first; s < first + count; s++)); do
-  .build/release/iscert check Scenarios --seed "$s" --format json --jobs 1 "$@" > "$out/$s.json" || true
-done
-python3 - "$out" <<'PY'
-import glob, json, math, sys, collections
-def wilson(k, n, z=1.959964):
-    if n == 0: return (0.0, 1.0)
-    p = k / n; d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d; h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return (max(0.0, c - h), min(1.0, c + h))
-fails, applied, runs, alarmed = collections.Counter(), collections.Counter(), 0, 0
-for path in sorted(glob.glob(sys.argv[1] + "/*.json")):
-    report = json.load(open(path)); runs += 1; any_alarm = False
-    entries = report["scenarios"] + [p for s in report["sweeps"] for p in s["points"]]
-    sweep_checks = [c for s in report["sweeps"] for c in s["checks"]]
-    for e in entries + [{"checks": sweep_checks, "expect": "pass"}]:
-        declared = e["expect"]
-        for c in e["checks"]:
-            if c["status"] == "not_applicable" or "fail(" in declared and c["name"] in declared: continue
-            applied[c["name"]] += 1
-            if c["status"] == "fail": fails[c["name"]] += 1; any_alarm = True
-    alarmed += any_alarm
-print(f"{runs} runs")
-for name in sorted(applied):
-    lo, hi = wilson(fails[name], applied[name])
-    print(f"  {name:10s} {fails[name]:5d} / {applied[name]:6d} = {fails[name]/applied[name]:.4f}   95% CI [{lo:.4f}, {hi:.4f}]")
-lo, hi = wilson(alarmed, runs)
-print(f"  runs with any false alarm: {alarmed} / {runs} = {alarmed/runs:.4f}   95% CI [{lo:.4f}, {hi:.4f}]")
-PY
+trap 'rm -rf "$out"' EXIT
+seq "$first" $((first + count - 1)) | xargs -P "${ISCERT_PARALLEL:-$(nproc)}" -I{} \
+  bash -c '.build/release/iscert check Scenarios --seed "$1" --format json --jobs 1 "${@:2}" > "$0/$1.json" || [ $? -eq 1 ]' \
+  "$out" {} "$@"
+python3 ci/false_alarms.py "$out" --command "$command" "${output[@]}"

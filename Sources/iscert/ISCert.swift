@@ -13,7 +13,7 @@ struct ISCert: ParsableCommand {
         2 on bad input (a scenario file with errors, a missing path, an invalid option, \
         a missing or mismatched shard).
         """,
-        subcommands: [Check.self, Explain.self, Merge.self, SampleSizeCommand.self],
+        subcommands: [Check.self, Explain.self, Merge.self, SampleSizeCommand.self, CatalogueCommand.self],
         defaultSubcommand: Check.self
     )
 

@@ -38,17 +38,6 @@ enum Fixture {
     }
 }
 
-/// An estimator whose implementation is a planted bug while its specification is
-/// the correct mathematics of `spec`: what a user's buggy code looks like to iscert.
-struct PlantedEstimator: Estimator {
-    let name: String
-    let spec: EstimatorSpec
-    let implementation: @Sendable (TrialDraws) -> Double
-
-    func estimate(_ draws: TrialDraws) -> Double { implementation(draws) }
-    var specification: EstimatorSpecification { BuiltinEstimator(spec).specification }
-}
-
 extension EstimatorSpec {
     /// One of each kind, with the public test vectors' parameters.
     static let examples: [EstimatorSpec] = [

@@ -157,8 +157,8 @@ struct ShardingTests {
             let text = try String(contentsOfFile: shard, encoding: .utf8)
             let cut = try write(String(text.prefix(text.count / 2)), to: "cut.json", in: dir)
             Self.expectRefusal(runISCert(["merge", cut]), "error: \(cut): not a shard file (not a JSON object, or cut short)")
-            let future = try write(text.replacingOccurrences(of: "\"version\":1", with: "\"version\":2"), to: "future.json", in: dir)
-            Self.expectRefusal(runISCert(["merge", future]), "error: \(future): shard format version 2; this iscert reads version 1")
+            let future = try write(text.replacingOccurrences(of: "\"version\":2", with: "\"version\":3"), to: "future.json", in: dir)
+            Self.expectRefusal(runISCert(["merge", future]), "error: \(future): shard format version 3; this iscert reads version 2")
             let edited = try write(text.replacingOccurrences(of: "\"estimates\":[[64,", with: "\"estimates\":[[65,"),
                                    to: "edited.json", in: dir)
             Self.expectRefusal(runISCert(["merge", edited]), "error: \(edited): 'beta-uniform' block 0 (trials 0 ..< 64): estimator 0 counts 65 trials, not 64")

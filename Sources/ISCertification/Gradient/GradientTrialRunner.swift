@@ -47,12 +47,15 @@ final class GradientTrialRunner {
     /// log pi_theta(v | u) and log r(v | u) at (u + 1) * V + v (u = -1 for the first token).
     let logTargetTable: [Double], logRatioTable: [Double]
     var gradient: [Double]
+    /// Maps a trial to the index its streams are keyed by (nil: the trial's own).
+    let streamIndex: TrialStreamIndex?
 
     /// - Throws: ``GradientScenarioError`` when the target has no logits or the
     ///   estimators are not the components of gradient estimators.
-    init(scenario: Scenario, pair: PolicyPair, components: [any Estimator], masterSeed: UInt64,
-         algorithm: RandomSource.Algorithm) throws {
+    init(scenario: Scenario, pair: PolicyPair, components: [any Estimator], drawFrom: DrawSource = .behavior, masterSeed: UInt64,
+         algorithm: RandomSource.Algorithm, streamIndex: TrialStreamIndex? = nil) throws {
         self.scenario = scenario
+        self.streamIndex = streamIndex
         self.pair = pair
         switch PolicyParameters.of(pair.target) {
         case let .success(p): parameters = p
@@ -73,7 +76,7 @@ final class GradientTrialRunner {
         let n = scenario.samples, T = pair.length
         let key = TrialSeed.scenarioKey(master: masterSeed, scenario: scenario.name)
         offPolicy = list.contains { !$0.specification.drawsFromTarget }
-            ? DrawSet(policy: pair.behavior, key: key, samples: n, length: T) : nil
+            ? DrawSet(policy: drawFrom == .target ? pair.target : pair.behavior, key: key, samples: n, length: T) : nil
         onPolicy = list.contains { $0.specification.drawsFromTarget }
             ? DrawSet(policy: pair.target, key: TrialSeed.scenarioKey(master: masterSeed, scenario: scenario.name + "#on-policy"),
                       samples: n, length: T) : nil
@@ -85,11 +88,13 @@ final class GradientTrialRunner {
         gradient = Array(repeating: 0, count: parameters.count)
     }
 
-    /// Draws the set's N sequences for `trial`; returns sum W, sum W^2 and the
-    /// number of sequences whose weight or reward is not finite.
-    func draw(_ set: DrawSet, trial: Int) -> (sumR: Double, sumR2: Double, nonFinite: Int) {
-        source.reseed(TrialSeed.trialKey(scenarioKey: set.key, trial: trial))
-        guard let chain = set.policy.chain else { return (0, 0, 0) }
+    /// Draws the set's N sequences for `trial`; returns sum W, sum W^2, the
+    /// number of sequences whose weight or reward is not finite, and the
+    /// fingerprint of the stream as it started.
+    func draw(_ set: DrawSet, trial: Int) -> (sumR: Double, sumR2: Double, nonFinite: Int, stream: UInt64) {
+        source.reseed(TrialSeed.trialKey(scenarioKey: set.key, trial: streamIndex?(trial) ?? trial))
+        let stream = source.stateFingerprint
+        guard let chain = set.policy.chain else { return (0, 0, 0, stream) }
         let n = scenario.samples, T = pair.length, V = parameters.vocabulary
         let scoreAll = pair.scored == .all
         var sumR = 0.0, sumR2 = 0.0, nonFinite = 0
@@ -141,13 +146,15 @@ final class GradientTrialRunner {
                 i += 1
             }
         }}}}}}}}}}
-        return (sumR, sumR2, nonFinite)
+        return (sumR, sumR2, nonFinite, stream)
     }
 
     func run(trial: Int) -> TrialSummary {
-        var weights = (sumR: 0.0, sumR2: 0.0, nonFinite: 0)
+        var weights = (sumR: 0.0, sumR2: 0.0, nonFinite: 0, stream: UInt64(0))
+        if let onPolicy { weights = draw(onPolicy, trial: trial) }
+        // The off-policy stream's sums and fingerprint when there is one; the
+        // on-policy stream's fingerprint otherwise (its weights are all 1 and unused).
         if let offPolicy { weights = draw(offPolicy, trial: trial) }
-        if let onPolicy { _ = draw(onPolicy, trial: trial) }
         var estimates: [Double] = []
         estimates.reserveCapacity(estimators.count * parameters.count)
         for e in estimators {
@@ -166,7 +173,7 @@ final class GradientTrialRunner {
             estimates += gradient
         }
         return TrialSummary(trial: trial, estimates: estimates, sumR: weights.sumR, sumR2: weights.sumR2,
-                            nonFinite: weights.nonFinite, khat: nil)
+                            nonFinite: weights.nonFinite, khat: nil, stream: weights.stream)
     }
 }
 

@@ -165,7 +165,8 @@ public struct Certifier: Sendable {
             && (reference.tailIndex.value ?? 0) > 0
             && (reference.tailIndex.value ?? 0) >= TailIndex.threshold(samples: s.samples)
         let observed = Self.observed(regime: regime, supportViolation: !violations.isEmpty, khatAbove: khatAbove, checks: checks)
-        let (met, verdict) = Self.verdict(s.expectation, observed: observed, regime: regime, checks: checks)
+        var (met, verdict) = Self.verdict(s.expectation, observed: observed, regime: regime, checks: checks)
+        if let shared = Self.sharedStreams(stats.streams) { (met, verdict) = (false, shared) }
         let warnings = s.detectBias.map {
             Self.detectBiasWarnings(s, bias: $0, estimators: estimators, reference: reference, checks: checks,
                                     thresholds: thresholds)

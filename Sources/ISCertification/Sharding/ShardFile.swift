@@ -22,7 +22,7 @@ public struct ShardFile: Codable, Sendable, Equatable {
     public var points: [Point]
 
     public static let formatName = "iscert-shard"
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public struct Shard: Codable, Sendable, Equatable {
         public var index: Int
@@ -83,6 +83,16 @@ public struct ShardFile: Codable, Sendable, Equatable {
         public var khatAboveThreshold: Int
         public var nonFiniteTrials: Int
         public var firstNonFiniteTrial: Int?
+        /// The stream fingerprints of the block's first and last trial, and its
+        /// neighbouring trials that shared a stream (``StreamStatistics``).
+        public var streams: Streams
+
+        public struct Streams: Codable, Sendable, Equatable {
+            public var first: UInt64
+            public var last: UInt64
+            public var shared: Int
+            public var firstShared: Int?
+        }
 
         public init(_ s: RunStatistics) {
             estimates = s.estimates.map(Self.moments)
@@ -95,6 +105,8 @@ public struct ShardFile: Codable, Sendable, Equatable {
             khatAboveThreshold = s.khatAboveThreshold
             nonFiniteTrials = s.nonFiniteTrials
             firstNonFiniteTrial = s.firstNonFiniteTrial
+            streams = Streams(first: s.streams.first?.stream ?? 0, last: s.streams.last?.stream ?? 0,
+                              shared: s.streams.shared, firstShared: s.streams.firstShared)
         }
 
         static func moments(_ m: RunningMoments) -> [ExactDouble] {
@@ -137,6 +149,14 @@ public struct ShardFile: Codable, Sendable, Equatable {
             }
             s.nonFiniteTrials = nonFiniteTrials
             s.firstNonFiniteTrial = firstNonFiniteTrial
+            // A block's trials are consecutive: trials - 1 neighbouring pairs.
+            guard trials > 0, (0..<trials).contains(streams.shared), (streams.shared == 0) == (streams.firstShared == nil),
+                  streams.firstShared.map({ (first..<(first + trials - 1)).contains($0) }) ?? true else {
+                throw Mismatch("its shared-stream counts do not fit trials \(first) ..< \(first + trials)")
+            }
+            s.streams = StreamStatistics(first: .init(index: first, stream: streams.first),
+                                         last: .init(index: first + trials - 1, stream: streams.last),
+                                         pairs: trials - 1, shared: streams.shared, firstShared: streams.firstShared)
             return s
         }
     }

@@ -20,17 +20,21 @@ extension TrialRunner: TrialRunning {
 }
 
 /// Makes the runner a scenario needs.
+/// `streamIndex` maps a trial to the index its stream is keyed by (the trial's
+/// own index when nil; a seam for planted bugs, see ``PlantedBug``).
 func makeTrialRunner(scenario: Scenario, estimators: [any Estimator], drawFrom: DrawSource,
-                     masterSeed: UInt64, algorithm: RandomSource.Algorithm) throws -> any TrialRunning {
+                     masterSeed: UInt64, algorithm: RandomSource.Algorithm,
+                     streamIndex: TrialStreamIndex? = nil) throws -> any TrialRunning {
     if let policy = scenario.policy, scenario.isGradientScenario {
-        return try GradientTrialRunner(scenario: scenario, pair: policy, components: estimators, masterSeed: masterSeed,
-                                       algorithm: algorithm)
+        return try GradientTrialRunner(scenario: scenario, pair: policy, components: estimators, drawFrom: drawFrom, masterSeed: masterSeed,
+                                       algorithm: algorithm, streamIndex: streamIndex)
     }
     if let policy = scenario.policy {
         return try PolicyTrialRunner(scenario: scenario, pair: policy, estimators: estimators, drawFrom: drawFrom,
-                                     masterSeed: masterSeed, algorithm: algorithm)
+                                     masterSeed: masterSeed, algorithm: algorithm, streamIndex: streamIndex)
     }
-    return try TrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom, masterSeed: masterSeed, algorithm: algorithm)
+    return try TrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom, masterSeed: masterSeed,
+                           algorithm: algorithm, streamIndex: streamIndex)
 }
 
 /// Runs trials of a policy scenario: N sequences of T tokens (T = 1 for one
@@ -43,6 +47,7 @@ final class PolicyTrialRunner {
     let estimators: [any Estimator]
     let drawFrom: DrawSource
     let scenarioKey: UInt64
+    let streamIndex: TrialStreamIndex?
     let source: RandomSource
     let length: Int
     /// Chains: log r of token v after token u at (u + 1) * V + v (u = -1 for the first
@@ -54,8 +59,9 @@ final class PolicyTrialRunner {
     var logW: [Double], weights: [Double], rewards: [Double]
 
     init(scenario: Scenario, pair: PolicyPair, estimators: [any Estimator], drawFrom: DrawSource,
-         masterSeed: UInt64, algorithm: RandomSource.Algorithm) throws {
+         masterSeed: UInt64, algorithm: RandomSource.Algorithm, streamIndex: TrialStreamIndex? = nil) throws {
         self.scenario = scenario
+        self.streamIndex = streamIndex
         self.pair = pair
         self.estimators = estimators
         self.drawFrom = drawFrom
@@ -81,7 +87,8 @@ final class PolicyTrialRunner {
     }
 
     func run(trial: Int) -> TrialSummary {
-        source.reseed(TrialSeed.trialKey(scenarioKey: scenarioKey, trial: trial))
+        source.reseed(TrialSeed.trialKey(scenarioKey: scenarioKey, trial: streamIndex?(trial) ?? trial))
+        let stream = source.stateFingerprint
         let n = scenario.samples, T = length
         let draw = drawFrom == .behavior ? pair.behavior : pair.target
         let scoreAll = pair.scored == .all
@@ -153,7 +160,8 @@ final class PolicyTrialRunner {
             }
         }
         let khat = trial < TrialRunner.khatTrials ? ParetoSmoothing.fit(logWeights: logW)?.khat : nil
-        return TrialSummary(trial: trial, estimates: estimates, sumR: sumR, sumR2: sumR2, nonFinite: nonFinite, khat: khat)
+        return TrialSummary(trial: trial, estimates: estimates, sumR: sumR, sumR2: sumR2, nonFinite: nonFinite, khat: khat,
+                            stream: stream)
     }
 }
 

@@ -21,6 +21,10 @@ public struct Simulator: Sendable {
     /// worker threads after each block. It sees only counts, never a result, so
     /// it cannot change one.
     public var progress: (@Sendable (SimulationProgress) -> Void)?
+    /// Seams for planted bugs (``PlantedBug``), nil in every real run: the index a
+    /// trial's stream is keyed by, and the formula of a trial's ESS/N.
+    var streamIndex: TrialStreamIndex?
+    var essFraction: ESSFraction?
 
     /// - Parameters:
     ///   - jobs: worker threads, >= 1.
@@ -78,14 +82,15 @@ public struct Simulator: Sendable {
         let next = Atomic<Int>(0)
         let done = Atomic<Int>(0)
         let seed = seed(for: scenario)
-        let algorithm = self.algorithm
+        let algorithm = self.algorithm, streamIndex = self.streamIndex, essFraction = self.essFraction
         let progress = self.progress
         let workers = Swift.min(jobs, Swift.max(blockCount, 1))
         progress?(SimulationProgress(scenario: scenario.name, trialsDone: 0, trials: range.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let runner: any TrialRunning
             do {
-                runner = try makeTrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom, masterSeed: seed, algorithm: algorithm)
+                runner = try makeTrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom, masterSeed: seed,
+                                             algorithm: algorithm, streamIndex: streamIndex)
             } catch {
                 failure.withLock { $0 = $0 ?? error }
                 return
@@ -97,7 +102,7 @@ public struct Simulator: Sendable {
                 let lo = Swift.max(block * Self.blockSize, range.lowerBound)
                 let hi = Swift.min((block + 1) * Self.blockSize, range.upperBound)
                 var stats = RunStatistics(estimators: estimators.count)
-                for t in lo..<hi { stats.add(runner.run(trial: t), samples: scenario.samples) }
+                for t in lo..<hi { stats.add(runner.run(trial: t), samples: scenario.samples, essFraction: essFraction) }
                 results.withLock { $0[b] = stats }
                 if let progress {
                     let total = done.wrappingAdd(hi - lo, ordering: .relaxed).newValue
@@ -113,7 +118,7 @@ public struct Simulator: Sendable {
     public func replay(_ scenario: Scenario, trial: Int, estimators: [any Estimator],
                        drawFrom: DrawSource = .behavior) throws -> TrialSummary {
         let runner = try makeTrialRunner(scenario: scenario, estimators: estimators, drawFrom: drawFrom,
-                                         masterSeed: seed(for: scenario), algorithm: algorithm)
+                                         masterSeed: seed(for: scenario), algorithm: algorithm, streamIndex: streamIndex)
         return runner.run(trial: trial)
     }
 }

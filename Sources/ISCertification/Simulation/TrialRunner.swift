@@ -27,14 +27,16 @@ final class TrialRunner {
     let logP: LogDensity
     let logQ: LogDensity
     let scenarioKey: UInt64
+    let streamIndex: TrialStreamIndex?
     let source: RandomSource
     var evaluator: BatchEvaluator
     var xs: [Double], lp: [Double], lq: [Double]
     var logRatios: [Double], ratios: [Double], values: [Double]
 
     init(scenario: Scenario, estimators: [any Estimator], drawFrom: DrawSource,
-         masterSeed: UInt64, algorithm: RandomSource.Algorithm) throws {
+         masterSeed: UInt64, algorithm: RandomSource.Algorithm, streamIndex: TrialStreamIndex? = nil) throws {
         self.scenario = scenario
+        self.streamIndex = streamIndex
         self.estimators = estimators
         self.drawFrom = drawFrom
         logP = LogDensity(scenario.target)
@@ -51,7 +53,8 @@ final class TrialRunner {
 
     /// One trial, from its own stream: the same trial index always gives the same bits.
     func run(trial: Int) -> TrialSummary {
-        source.reseed(TrialSeed.trialKey(scenarioKey: scenarioKey, trial: trial))
+        source.reseed(TrialSeed.trialKey(scenarioKey: scenarioKey, trial: streamIndex?(trial) ?? trial))
+        let stream = source.stateFingerprint
         let n = scenario.samples
         let draw = drawFrom == .behavior ? scenario.behavior : scenario.target
         var sumR = 0.0, sumR2 = 0.0
@@ -101,7 +104,8 @@ final class TrialRunner {
         // k-hat on the first trials only: its mean is all the k-hat check uses, and
         // a tail fit per trial would dominate a debug run.
         let khat = trial < Self.khatTrials ? ParetoSmoothing.fit(logWeights: logRatios)?.khat : nil
-        return TrialSummary(trial: trial, estimates: estimates, sumR: sumR, sumR2: sumR2, nonFinite: nonFinite, khat: khat)
+        return TrialSummary(trial: trial, estimates: estimates, sumR: sumR, sumR2: sumR2, nonFinite: nonFinite, khat: khat,
+                            stream: stream)
     }
 }
 

@@ -12,6 +12,9 @@ public struct TrialSummary: Sendable, Hashable, Codable {
     public var nonFinite: Int
     /// The PSIS k-hat of the trial's log-weights (nil when N is too small for a tail fit).
     public var khat: Double?
+    /// The fingerprint of the trial's random stream as it started
+    /// (``RandomSource/stateFingerprint``): equal for two trials that drew the same numbers.
+    public var stream: UInt64 = 0
 
     /// ESS / N = (sum r)^2 / (N sum r^2).
     public func essFraction(samples n: Int) -> Double {
@@ -108,6 +111,8 @@ public struct RunStatistics: Sendable, Hashable, Codable {
     /// k-hat over trials, and how many trials were above the reliability threshold.
     public var khat = RunningMoments()
     public var khatAboveThreshold = 0
+    /// Neighbouring trials that started from the same random stream.
+    public var streams = StreamStatistics()
 
     public init(estimators: Int) {
         estimates = Array(repeating: RunningMoments(), count: estimators)
@@ -115,6 +120,12 @@ public struct RunStatistics: Sendable, Hashable, Codable {
     }
 
     public mutating func add(_ s: TrialSummary, samples n: Int) {
+        add(s, samples: n, essFraction: nil)
+    }
+
+    /// Adds a trial; `essFraction`, when given, replaces (sum r)^2 / (N sum r^2) as
+    /// the trial's ESS/N (a seam for planted bugs, see ``PlantedBug``).
+    mutating func add(_ s: TrialSummary, samples n: Int, essFraction ess: ESSFraction?) {
         // Pointers and a while loop: this runs for every trial and estimator, and in
         // debug builds the enumerated iterator and each array element's mutation
         // (with its exclusivity check) are calls.
@@ -129,7 +140,8 @@ public struct RunStatistics: Sendable, Hashable, Codable {
                 i += 1
             }
         }}}
-        essFraction.add(s.essFraction(samples: n))
+        if let ess { essFraction.add(ess(s.sumR, s.sumR2, n)) } else { essFraction.add(s.essFraction(samples: n)) }
+        streams.add(trial: s.trial, stream: s.stream)
         if let k = s.khat {
             khat.add(k)
             if k > TailIndex.threshold(samples: n) { khatAboveThreshold += 1 }
@@ -148,6 +160,7 @@ public struct RunStatistics: Sendable, Hashable, Codable {
         essFraction.merge(other.essFraction)
         khat.merge(other.khat)
         khatAboveThreshold += other.khatAboveThreshold
+        streams.merge(other.streams)
         nonFiniteTrials += other.nonFiniteTrials
         if firstNonFiniteTrial == nil { firstNonFiniteTrial = other.firstNonFiniteTrial }
     }
