@@ -19,6 +19,9 @@ public enum CheckName: String, Sendable, Hashable, CaseIterable, Codable {
     case surrogate
     /// The exact gradient of J agrees with central differences of the exact J.
     case exactGradient = "exact_gradient"
+    /// On fixed trials with log r = ±1000, 710 and -inf, the estimate is finite
+    /// wherever its specification's value is (inf x 0 = NaN and its kin).
+    case extremeWeights = "extreme_weights"
 }
 
 /// The exact set of outcomes a scenario's author expects the certification

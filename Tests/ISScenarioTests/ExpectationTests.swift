@@ -12,8 +12,9 @@ struct ExpectationTests {
         ("khat_above_threshold", ExpectedOutcome(khatAboveThreshold: true), "khat_above_threshold"),
         ("fail(ess)", .fail([.ess]), "fail(ess)"),
         ("fail(khat)", .fail([.khat]), "fail(khat)"),
-        ("fail(exact_gradient, surrogate, trace, khat, bias_slope, mse, ess, variance, mean)", .fail(Set(CheckName.allCases)),
-         "fail(mean, variance, ess, mse, bias_slope, khat, trace, surrogate, exact_gradient)"),
+        ("fail(extreme_weights, exact_gradient, surrogate, trace, khat, bias_slope, mse, ess, variance, mean)",
+         .fail(Set(CheckName.allCases)),
+         "fail(mean, variance, ess, mse, bias_slope, khat, trace, surrogate, exact_gradient, extreme_weights)"),
         ("infinite_variance, khat_above_threshold", ExpectedOutcome(infiniteVariance: true, khatAboveThreshold: true),
          "infinite_variance, khat_above_threshold"),
         ("khat_above_threshold,infinite_variance", ExpectedOutcome(infiniteVariance: true, khatAboveThreshold: true),
@@ -62,7 +63,7 @@ struct ExpectationTests {
 
     @Test func checkNamesKeepTheirRawValues() {
         #expect(CheckName.allCases.map(\.rawValue) == ["mean", "variance", "ess", "mse", "bias_slope", "khat", "trace", "surrogate",
-                                                       "exact_gradient"])
+                                                       "exact_gradient", "extreme_weights"])
         #expect(CheckName(rawValue: "khat") == .khat)
         #expect(CheckName(rawValue: "bias_slope") == .biasSlope)
     }

@@ -47,7 +47,7 @@ struct FailureAndReplayTests {
             #expect(s.expect == "pass")
             #expect(s.verdict == Self.supportVerdict)
             #expect(s.file == path)
-            #expect(s.checks.map(\.name) == ["mean", "variance", "ess", "khat"])
+            #expect(s.checks.map(\.name) == ["mean", "variance", "extreme_weights", "ess", "khat"])
             let mean = try #require(s.check("mean"))
             #expect(mean.status == "not_applicable")
             #expect(mean.estimator == "is")

@@ -35,7 +35,7 @@ struct FormatTests {
         #expect(run.status == 0)
         let c = try parse(run.stdout)
         #expect(c.counts["testsuite"] == 2)
-        #expect(c.counts["testcase"] == 2 * 5)
+        #expect(c.counts["testcase"] == 2 * 6)
         #expect(c.counts["failure"] == nil)
         // narrow-behavior-infinite: mean and variance do not apply; beta-uniform: k-hat does not.
         #expect((c.counts["skipped"] ?? 0) >= 3)

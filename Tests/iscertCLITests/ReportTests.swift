@@ -58,13 +58,14 @@ struct ReportTests {
         #expect(Set(try #require(scenario["exact"] as? [String: Any]).keys) == Self.exactKeys)
         #expect(Set(try #require(scenario["observed"] as? [String: Any]).keys) == Self.observedKeys)
         let checks = try #require(scenario["checks"] as? [[String: Any]])
-        #expect(checks.map { $0["name"] as? String } == ["mean", "variance", "ess", "khat"])
-        #expect(checks.map { $0["estimator"] as? String } == ["is", "is", nil, nil], "ess and khat are about the weights")
+        #expect(checks.map { $0["name"] as? String } == ["mean", "variance", "extreme_weights", "ess", "khat"])
+        #expect(checks.map { $0["estimator"] as? String } == ["is", "is", "is", nil, nil], "ess and khat are about the weights")
         for check in checks {
             let status = try #require(check["status"] as? String)
             #expect(["pass", "fail", "not_applicable"].contains(status))
-            // z_acceptance is present exactly when a z-test was made.
-            let keys = status == "not_applicable" ? Self.checkKeys : Self.checkKeys.union(["z_acceptance"])
+            // z_acceptance is present exactly when a z-test was made (extreme_weights is not one).
+            let zTest = status != "not_applicable" && check["name"] as? String != "extreme_weights"
+            let keys = zTest ? Self.checkKeys.union(["z_acceptance"]) : Self.checkKeys
             #expect(Set(check.keys) == keys)
         }
         // A region of a support violation has three keys; beta-uniform has none.
@@ -142,7 +143,9 @@ struct ReportTests {
         #expect(khat.reason.hasPrefix("every moment of r is finite (exact k = 0)"))
         #expect(khat.observed == Num(nil) && khat.z == Num(nil) && khat.tolerance == Num(nil) && khat.zAcceptance == nil)
 
-        for c in s.checks where c.name != "khat" {
+        let extreme = try #require(s.check("extreme_weights"))
+        #expect(extreme.status == "pass" && extreme.estimator == "is" && extreme.z == Num(nil) && extreme.zAcceptance == nil)
+        for c in s.checks where c.name != "khat" && c.name != "extreme_weights" {
             #expect(c.status == "pass", "\(c.name): \(c.reason)")
             let observed = try #require(c.observed.value), expected = try #require(c.expected.value)
             let tolerance = try #require(c.tolerance.value), z = try #require(c.z.value)
@@ -169,7 +172,7 @@ struct ReportTests {
             #expect(exact[key] as? String == "inf", "exact.\(key) is \(String(describing: exact[key]))")
         }
         let rawChecks = try #require(raw["checks"] as? [[String: Any]])
-        #expect(rawChecks.map { $0["name"] as? String } == ["mean", "variance", "ess", "khat"])
+        #expect(rawChecks.map { $0["name"] as? String } == ["mean", "variance", "extreme_weights", "ess", "khat"])
         for check in rawChecks where ["mean", "variance"].contains(check["name"] as? String) {
             #expect(check["status"] as? String == "not_applicable")
             for key in ["observed", "expected", "tolerance", "z", "min_detectable"] {

@@ -49,7 +49,15 @@ public struct CatalogueRunner: Sendable {
             for (j, owner) in owners.enumerated() {
                 let index = specs.count + j
                 outcomes[owner.bug].mutated = true
-                if report.statistics.estimates[index] != report.statistics.estimates[owner.correct] { outcomes[owner.bug].changed = true }
+                // Changed: different estimates on the simulated draws, or a different
+                // verdict on the fixed extreme trials (where the simulation never goes).
+                func extreme(_ name: String) -> CheckStatus? {
+                    report.checks.first { $0.name == .extremeWeights && $0.estimator == name }?.status
+                }
+                if report.statistics.estimates[index] != report.statistics.estimates[owner.correct]
+                    || extreme(estimators[index].name) != extreme(estimators[owner.correct].name) {
+                    outcomes[owner.bug].changed = true
+                }
                 outcomes[owner.bug].failed += report.checks.filter { $0.estimator == estimators[index].name && $0.status == .fail }.map(\.name.rawValue)
                 if points.count > 1 { buggyIndices.append((owner.bug, index)) }
             }

@@ -148,6 +148,9 @@ public struct Certifier: Sendable {
             }
             checks.append(Checks.variance(e.name, t, stats.estimates[i], trials: s.trials, thresholds: thresholds))
         }
+        for e in estimators {
+            checks.append(Checks.extremeWeights(e, length: s.policy?.length ?? 1, policy: s.policy != nil))
+        }
         checks.append(Checks.ess(reference, stats, trials: s.trials, thresholds: thresholds))
         checks.append(Checks.khat(reference, stats, samples: s.samples, trials: s.trials, thresholds: thresholds))
         if custom == nil, specs.first == .importanceSampling {

@@ -73,11 +73,11 @@ public enum TextReport {
         return out.joined(separator: "\n")
     }
 
-    static let header = "  " + pad("check", 12) + pad("estimator", 24) + pad("status", 16) + pad("observed", 14)
+    static let header = "  " + pad("check", 16) + pad("estimator", 24) + pad("status", 16) + pad("observed", 14)
         + pad("expected", 14) + pad("tolerance", 12) + pad("z", 9) + "detects"
 
     static func row(_ c: CheckResult) -> [String] {
-        var out = ["  " + pad(c.name.rawValue, 12) + pad(c.estimator ?? "-", 24) + pad(c.status.rawValue, 16)
+        var out = ["  " + pad(c.name.rawValue, 16) + pad(c.estimator ?? "-", 24) + pad(c.status.rawValue, 16)
                    + pad(g(c.observed), 14) + pad(g(c.expected), 14) + pad(g(c.tolerance, 3), 12) + pad(g(c.z, 3), 9)
                    + g(c.minDetectable, 3)]
         if c.status != .pass { out.append("      \(c.reason)") }
