@@ -109,6 +109,27 @@ import Testing
         #expect(report.simulatedReferences.isEmpty)
     }
 
+    /// The regime comes from the first estimator with exact moments: listing psis
+    /// first changes nothing, and psis alone takes the regime of the weights
+    /// (ordinary IS's). Both used to read "undetermined" and could never be met.
+    @Test func psisFirstOrAloneHasTheWeightsRegime() throws {
+        var s = try Self.shipped("pareto-smoothed")
+        let certifier = Certifier(simulator: Simulator(jobs: 2), trials: 200)
+        let listed = try certifier.certify(s, thresholds: Thresholds(checks: 10))
+        for order in [[EstimatorSpec.paretoSmoothed, .importanceSampling, .selfNormalized], [.paretoSmoothed]] {
+            s.estimators = order
+            let r = try certifier.certify(s, thresholds: Thresholds(checks: 10))
+            #expect(r.regime == listed.regime && r.regime != .undetermined, "\(order): \(r.regime)")
+            let met = r.met
+            #expect(met, "\(order): \(r.verdict)")
+        }
+        // psis alone where IS's variance is infinite: the weights' regime says so.
+        let heavy = try Self.shipped("psis-heavy-tail")
+        var alone = heavy
+        alone.estimators = [.paretoSmoothed]
+        #expect(try certifier.certify(alone, thresholds: Thresholds(checks: 10)).regime == .infiniteVariance)
+    }
+
     /// `iscert sample-size` plans psis's mean check with the reference's variance, and
     /// counts the reference's own error as the check does: K >= v / ((Δ/(z* + z_β))^2 - v/R).
     @Test func sampleSizesUseTheReference() throws {

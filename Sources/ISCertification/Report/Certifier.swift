@@ -161,7 +161,7 @@ public struct Certifier: Sendable {
                                          trials: s.trials, thresholds: thresholds))
             }
         }
-        let regime = Self.regime(reference.estimators.first)
+        let regime = Self.regime(reference, estimators: estimators)
         // Only a heavy tail (k > 0) and a sample large enough for a tail fit can put
         // k-hat above its threshold, which is <= 0 for N <= 10.
         let khatAbove = s.samples >= ParetoSmoothing.minimumDraws
@@ -207,9 +207,26 @@ public struct Certifier: Sendable {
         "[\(canonicalNumber(r.lower)), \(canonicalNumber(r.upper))] (mass of p |f| \(Checks.describe(r.mass)))"
     }
 
+    /// The regime of the first estimator with exact moments; when none has them
+    /// (`psis` alone), that of the weights, which ordinary IS's Y = r f shows.
+    static func regime(_ reference: ExactReference, estimators: [any Estimator]) -> ScenarioReport.Regime {
+        let exact = estimators.firstIndex { e in
+            if case .none = e.specification.form { return false }
+            return true
+        }
+        if let exact { return regime(reference.estimators[exact]) }
+        return regime(variance: reference.y2, central4: reference.y4)
+    }
+
     static func regime(_ t: TrialMoments?) -> ScenarioReport.Regime {
         guard let t else { return .undetermined }
-        switch (t.variance, t.central4) {
+        return regime(variance: t.variance, central4: t.central4)
+    }
+
+    /// From a variance and a fourth central moment (or the second and fourth raw
+    /// moments, which are finite exactly when those are).
+    static func regime(variance: Moment, central4: Moment) -> ScenarioReport.Regime {
+        switch (variance, central4) {
         case (.infinite, _): return .infiniteVariance
         case (.undetermined, _): return .undetermined
         case (.finite, .infinite): return .unstableVariance
