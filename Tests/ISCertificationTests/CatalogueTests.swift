@@ -49,6 +49,30 @@ import Testing
         Issue.record("\(id) was caught by no shipped scenario; tried \(tried.joined(separator: ", "))")
     }
 
+    /// The engine bugs reach gradient scenarios too: their runner draws from the
+    /// target when told to, keys its streams through the same seam and records
+    /// their fingerprints, and its ESS goes through the same fold. At K = 1000.
+    @Test func engineBugsAreCaughtOnAGradientScenario() throws {
+        let s = try #require(Self.shipped.first { $0.name == "bandit-3-gradient" })
+        let runner = CatalogueRunner(certifier: Certifier(simulator: Simulator(jobs: 2), trials: 1000),
+                                     thresholds: Self.runner.thresholds)
+        let engine = PlantedBug.catalogue.filter(\.isEngineBug)
+        #expect(engine.map(\.id) == ["drawn-from-target", "ess-reciprocal", "seed-off-by-one"])
+        let run = try runner.run(s, bugs: engine, seed: nil)
+        for (bug, outcome) in zip(engine, run.outcomes) {
+            #expect(outcome.status == .caught, "\(bug.id): \(outcome)")
+        }
+        #expect(run.outcomes[2].failedChecks.contains(BugOutcome.streams), "\(run.outcomes)")
+        #expect(run.baselineFailures.isEmpty, "\(run.baselineFailures)")
+        // The shared streams alone decide the verdict (a mean check may fail too, by chance).
+        var planted = runner.certifier
+        planted.simulator = PlantedBug.seedOffByOne.planted(in: planted.simulator)
+        let point = try #require(s.points.first)
+        let report = try planted.certify(point, thresholds: runner.thresholds)
+        let shared = try #require(Certifier.sharedStreams(report.statistics.streams))
+        #expect(!report.met && report.verdict == shared, "\(report.verdict)")
+    }
+
     /// A mask applied by multiplying gives inf x 0 = NaN only where a ratio exceeds
     /// e^709.78, and draws from q reach that with probability at most e^-709.78
     /// (Markov's inequality, E_q[r] = 1): no simulation shows it, which is why the

@@ -24,8 +24,12 @@ extension Certifier {
 
     /// Certifies one gradient scenario (one point of a sweep) with its own
     /// estimators, or with `estimators` (a user's own, or planted bugs).
+    /// - Parameter drawFrom: `.target` draws the off-policy estimators' sequences
+    ///   from pi_theta while still weighting them by pi_theta / pi_old (a planted
+    ///   engine bug, see ``PlantedBug``).
     public func certifyGradient(_ scenario: Scenario, estimators custom: [any GradientEstimator]? = nil,
-                                thresholds: Thresholds, statistics: StatisticsSource? = nil) throws -> ScenarioReport {
+                                thresholds: Thresholds, drawFrom: DrawSource = .behavior,
+                                statistics: StatisticsSource? = nil) throws -> ScenarioReport {
         let s = effective(scenario)
         guard let pair = s.policy else {
             throw GradientScenarioError(description: "scenario '\(s.name)' has gradient estimators but no policies")
@@ -33,7 +37,7 @@ extension Certifier {
         let estimators = custom ?? Self.gradientEstimators(s)
         let components = Self.gradientComponents(s, estimators)
         let scalar = ExactReference(policy: pair, f: s.f, samples: s.samples, estimators: [BuiltinEstimator(.importanceSampling)])
-        let stats = try statistics?(s, components) ?? simulator.run(s, estimators: components)
+        let stats = try statistics?(s, components) ?? simulator.run(s, estimators: components, drawFrom: drawFrom)
         var notes: [String] = []
         if stats.nonFiniteTrials > 0 {
             notes.append("\(stats.nonFiniteTrials) trials had non-finite weights or values (first: trial \(stats.firstNonFiniteTrial!))")
@@ -56,7 +60,8 @@ extension Certifier {
             return TrialMoments(mean: m, variance: m, central3: m, central4: m, central6: m, method: "none")
         }
         let observed = Self.observed(regime: regime, supportViolation: false, khatAbove: false, checks: checks)
-        let (met, verdict) = Self.verdict(s.expectation, observed: observed, regime: regime, checks: checks)
+        var (met, verdict) = Self.verdict(s.expectation, observed: observed, regime: regime, checks: checks)
+        if let shared = Self.sharedStreams(stats.streams) { (met, verdict) = (false, shared) }
         var report = ScenarioReport(scenario: s, estimators: components.map(\.name), seed: simulator.seed(for: s),
                                     reference: exact, statistics: stats, checks: checks, thresholds: thresholds,
                                     regime: regime, met: met, verdict: verdict, warnings: [],

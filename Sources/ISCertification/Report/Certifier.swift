@@ -111,10 +111,10 @@ public struct Certifier: Sendable {
                         thresholds: Thresholds, drawFrom: DrawSource = .behavior,
                         statistics: StatisticsSource? = nil) throws -> ScenarioReport {
         if scenario.isGradientScenario {
-            guard custom == nil, drawFrom == .behavior else {
+            guard custom == nil else {
                 throw GradientScenarioError(description: "scenario '\(scenario.name)' certifies gradient estimators: pass custom ones to certifyGradient")
             }
-            return try certifyGradient(scenario, thresholds: thresholds, statistics: statistics)
+            return try certifyGradient(scenario, thresholds: thresholds, drawFrom: drawFrom, statistics: statistics)
         }
         let s = effective(scenario)
         let specs = Self.runSpecs(s)
