@@ -127,7 +127,7 @@ struct Check: ParsableCommand {
                     FileHandle.writeError("error: --trial \(t) is outside 0..<\(s.trials)")
                     throw ExitCode(ISCert.Exit.badInput)
                 }
-                let estimators = s.estimators.map { BuiltinEstimator($0) }
+                let estimators = certifier.runEstimators(s)
                 let summary = try simulator.replay(s, trial: t, estimators: estimators)
                 print(TrialReport.render(summary, scenario: s, estimators: estimators.map(\.name),
                                          seed: simulator.seed(for: s), json: format == .json))

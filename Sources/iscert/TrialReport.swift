@@ -22,13 +22,15 @@ enum TrialReport {
                         essFraction: JSONNumber(t.essFraction(samples: s.samples)), nonFinite: t.nonFinite)
             return (try? String(decoding: e.encode(o), as: UTF8.self)) ?? "{}"
         }
-        return """
-        \(s.name) trial \(t.trial) (seed \(seed), N = \(s.samples))
-        \(zip(estimators, t.estimates).map { "  estimate \($0)".padding(toLength: 27, withPad: " ", startingAt: 0) + "= \($1)" }.joined(separator: "\n"))
-          sum r                  = \(t.sumR)
-          sum r^2                = \(t.sumR2)
-          ESS/N                  = \(t.essFraction(samples: s.samples))
-          non-finite samples     = \(t.nonFinite)
-        """
+        // Labels padded to the longest, so that no estimator's name is cut.
+        let labels = estimators.map { "estimate \($0)" } + ["sum r", "sum r^2", "ESS/N", "non-finite samples"]
+        let width = max(23, labels.map(\.count).max() ?? 0)
+        func line(_ label: String, _ value: String) -> String {
+            "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + value
+        }
+        let values = t.estimates.map { "\($0)" }
+            + ["\(t.sumR)", "\(t.sumR2)", "\(t.essFraction(samples: s.samples))", "\(t.nonFinite)"]
+        return (["\(s.name) trial \(t.trial) (seed \(seed), N = \(s.samples))"] + zip(labels, values).map(line))
+            .joined(separator: "\n")
     }
 }

@@ -50,6 +50,30 @@ struct TrialTests {
         #expect(close(s.observed.meanEssFraction.value, trials.compactMap(\.essFraction.value).reduce(0, +) / 4, 1e-12))
     }
 
+    /// A gradient scenario replays every component of every estimator (they used to
+    /// be refused as "not a component"), and long names are printed whole.
+    @Test("--trial on a gradient scenario prints each component, as the run averaged them")
+    func gradientTrial() throws {
+        let file = CLI.scenario("markov-gradient")
+        let base = ["check", file, "--trials", "3", "--seed", "5", "--format", "json"]
+        let report = try jsonObject(runISCert(base).stdout)
+        let scenario = try #require((report["scenarios"] as? [[String: Any]])?.first)
+        let estimators = try #require(scenario["estimators"] as? [[String: Any]])
+        let names = estimators.compactMap { $0["name"] as? String }
+        let trials = try (0..<3).map { k in
+            let run = runISCert(base + ["--trial", "\(k)"])
+            #expect(run.status == 0, "\(run.stderr)")
+            return try #require(try jsonObject(run.stdout)["estimates"] as? [String: Double])
+        }
+        #expect(trials.allSatisfy { Set($0.keys) == Set(names) } && names.count > 12)
+        for e in estimators {
+            let name = try #require(e["name"] as? String), mean = try #require(e["observed_mean"] as? Double)
+            #expect(close(mean, trials.map { $0[name] ?? .nan }.reduce(0, +) / 3, 1e-12), "\(name)")
+        }
+        let text = runISCert(["check", file, "--trials", "3", "--seed", "5", "--trial", "0"])
+        for name in names { #expect(text.stdout.contains("  estimate \(name) "), "\(name) cut in the text printout") }
+    }
+
     @Test("--trial with two scenarios exits 2")
     func twoScenarios() {
         let run = runISCert(["check", CLI.scenario("beta-uniform"), CLI.scenario("gamma-pair"), "--trial", "1"])
