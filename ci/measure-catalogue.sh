@@ -8,7 +8,9 @@
 # that hold two thirds of the suite's draws (token-length-sweep, markov-long,
 # gap-sweep, snis-sample-size), which get the first 20. Writes
 # docs/measurements/catalogue-{main,costly}.json and docs/measurements/catalogue.md
-# (ci/catalogue_summary.py), and prints the summary table the README shows.
+# (ci/catalogue_summary.py), and prints the summary table the README shows, then
+# the predicted beside the measured detection of mean-over-n-minus-1
+# (ci/predict_detection.py), also appended to catalogue.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 first=${1:-1000}
@@ -23,3 +25,16 @@ out=docs/measurements
 .build/release/iscert catalogue $costly --seeds "$first..$((first + 19))" --family-checks "$m" --format json > $out/catalogue-costly.json || [ $? -eq 1 ]
 python3 ci/catalogue_summary.py $out/catalogue-main.json $out/catalogue-costly.json --markdown $out/catalogue.md \
   --command "ci/measure-catalogue.sh $first"
+# The detection of mean-over-n-minus-1 predicted from the exact moments (the
+# mean checks of `iscert check Scenarios` at the files' seeds) beside the measured one.
+check=$(mktemp)
+.build/release/iscert check Scenarios --format json > "$check" || [ $? -eq 1 ]
+{
+  echo
+  echo "## mean-over-n-minus-1: predicted beside measured"
+  echo
+  echo "Where ordinary IS is the only estimator the bug mutates (ci/predict_detection.py):"
+  echo
+  python3 ci/predict_detection.py "$check" $out/catalogue-main.json $out/catalogue-costly.json
+} | tee -a $out/catalogue.md
+rm -f "$check"
