@@ -42,6 +42,8 @@ def main(argv):
             sys.exit(f"unknown option {flag}")
     paths = sorted(glob.glob(os.path.join(folder, "*.json")), key=lambda p: int(os.path.basename(p)[:-5]))
     applied, failed, deterministic = collections.Counter(), collections.Counter(), collections.Counter()
+    # Per check and scenario (a sweep's points under the sweep's name): where the failures are.
+    by_scenario = collections.defaultdict(lambda: collections.defaultdict(lambda: [0, 0]))
     # First pass: the checks whose statistic never varied across the runs.
     observed = collections.defaultdict(set)
     for path in paths:
@@ -80,8 +82,11 @@ def main(argv):
                     deterministic[c["name"]] += 1
                     continue
                 applied[c["name"]] += 1
+                cell = by_scenario[c["name"]][e["name"].split("@")[0]]
+                cell[1] += 1
                 if c["status"] == "fail":
                     failed[c["name"]] += 1
+                    cell[0] += 1
                     any_alarm = True
                     failures.append({"seed": seed, "scenario": e["name"], "check": c["name"],
                                      "estimator": c.get("estimator"), "z": c.get("z")})
@@ -94,6 +99,9 @@ def main(argv):
         "runs_with_false_alarm": alarmed, "scenarios": names,
         "checks": {name: {"applied": applied[name], "failed": failed[name], "deterministic": deterministic[name]}
                    for name in sorted(set(applied) | set(deterministic))},
+        # [failed, applied] per check and scenario.
+        "by_scenario": {name: {scenario: cell for scenario, cell in sorted(cells.items())}
+                        for name, cells in sorted(by_scenario.items())},
         # Each failure is a lead worth reading when they are few; at a nominal 5%
         # there are thousands, and the counts say all.
         "failures": failures if len(failures) <= 200 else f"{len(failures)} failures, not listed",
@@ -105,6 +113,12 @@ def main(argv):
         rate = c["failed"] / c["applied"] if c["applied"] else 0
         print(f"  {name:15s} {c['failed']:5d} / {c['applied']:6d} = {rate:.3g}   95% CI [{lo:.3g}, {hi:.3g}]"
               + (f"   ({c['deterministic']} deterministic)" if c["deterministic"] else ""))
+        # Where the interval misses the declared rate: the scenarios furthest above or below it.
+        if c["applied"] and not lo <= declared <= hi:
+            cells = result["by_scenario"][name]
+            excess = sorted(cells.items(), key=lambda kv: -abs(kv[1][0] - declared * kv[1][1]) / math.sqrt(declared * kv[1][1]))
+            print("      furthest from the declared rate: " + ", ".join(
+                f"{scenario} {k}/{n} ({k - declared * n:+.1f})" for scenario, (k, n) in excess[:6]))
     lo, hi = wilson(alarmed, len(paths))
     # alpha bounds the family-wise rate only when all of a run's checks share it.
     declared_runs = f"declared at most {alpha}" if m >= planned else f"not declared: m = {m} of the {planned} checks a run plans"
