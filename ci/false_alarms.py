@@ -29,6 +29,19 @@ def wilson(k, n, z=1.959963984540054):
 EXACT = {"extreme_weights", "surrogate", "exact_gradient"}
 
 
+def clustered(runs, z=1.959963984540054):
+    """95% interval of sum(failed) / sum(applied) with the runs as independent
+    clusters (the ratio estimator's linearised variance), or None without
+    failures or with fewer than two runs."""
+    total_f, total_a, r = sum(f for f, _ in runs), sum(a for _, a in runs), len(runs)
+    if r < 2 or total_a == 0 or total_f == 0:
+        return None
+    p = total_f / total_a
+    var = r / (r - 1) * sum((f - p * a) ** 2 for f, a in runs) / total_a ** 2
+    half = z * math.sqrt(var)
+    return [max(0.0, p - half), p + half]
+
+
 def main(argv):
     folder, output, command = argv[0], None, None
     rest = argv[1:]
@@ -44,6 +57,10 @@ def main(argv):
     applied, failed, deterministic = collections.Counter(), collections.Counter(), collections.Counter()
     # Per check and scenario (a sweep's points under the sweep's name): where the failures are.
     by_scenario = collections.defaultdict(lambda: collections.defaultdict(lambda: [0, 0]))
+    # Per check, each run's [failed, applied]: checks of one run are not independent
+    # (the components of a gradient estimator, estimators on the same draws), so
+    # the runs, which are, are the units of the interval that allows for that.
+    per_run = collections.defaultdict(list)
     # First pass: the checks whose statistic never varied across the runs.
     observed = collections.defaultdict(set)
     for path in paths:
@@ -72,6 +89,7 @@ def main(argv):
         entries = report["scenarios"] + [p for s in report["sweeps"] for p in s["points"]]
         entries += [{"name": s["name"], "checks": s["checks"], "expect": "pass"} for s in report["sweeps"]]
         any_alarm = False
+        run_counts = collections.defaultdict(lambda: [0, 0])
         # Deterministic by design, these take no share of alpha (a correct estimator never fails them).
         planned = sum(1 for e in entries for c in e["checks"] if c["name"] not in EXACT)
         for e in entries:
@@ -84,20 +102,25 @@ def main(argv):
                 applied[c["name"]] += 1
                 cell = by_scenario[c["name"]][e["name"].split("@")[0]]
                 cell[1] += 1
+                run_counts[c["name"]][1] += 1
                 if c["status"] == "fail":
                     failed[c["name"]] += 1
                     cell[0] += 1
+                    run_counts[c["name"]][0] += 1
                     any_alarm = True
                     failures.append({"seed": seed, "scenario": e["name"], "check": c["name"],
                                      "estimator": c.get("estimator"), "z": c.get("z")})
         alarmed += any_alarm
+        for name in set(applied) | set(run_counts):
+            per_run[name].append(run_counts[name])
     alpha, m, z_star = header
     declared = alpha / m
     result = {
         "command": command, "runs": len(paths), "seeds": [min(seeds), max(seeds)] if seeds else [],
         "alpha": alpha, "checks_in_family": m, "z_star": z_star, "declared_per_check": declared,
         "runs_with_false_alarm": alarmed, "scenarios": names,
-        "checks": {name: {"applied": applied[name], "failed": failed[name], "deterministic": deterministic[name]}
+        "checks": {name: {"applied": applied[name], "failed": failed[name], "deterministic": deterministic[name],
+                          "clustered_interval": clustered(per_run[name])}
                    for name in sorted(set(applied) | set(deterministic))},
         # [failed, applied] per check and scenario.
         "by_scenario": {name: {scenario: cell for scenario, cell in sorted(cells.items())}
@@ -111,7 +134,9 @@ def main(argv):
     for name, c in result["checks"].items():
         lo, hi = wilson(c["failed"], c["applied"])
         rate = c["failed"] / c["applied"] if c["applied"] else 0
+        cl = c["clustered_interval"]
         print(f"  {name:15s} {c['failed']:5d} / {c['applied']:6d} = {rate:.3g}   95% CI [{lo:.3g}, {hi:.3g}]"
+              + (f", runs as clusters [{cl[0]:.3g}, {cl[1]:.3g}]" if cl else "")
               + (f"   ({c['deterministic']} deterministic)" if c["deterministic"] else ""))
         # Where the interval misses the declared rate: the scenarios furthest above or below it.
         if c["applied"] and not lo <= declared <= hi:
