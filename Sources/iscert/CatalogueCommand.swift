@@ -35,11 +35,7 @@ struct CatalogueCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var jobs: Int = Simulator.defaultJobs
 
-    @Option(help: "Family-wise false-alarm rate of the run, shared by its checks (Bonferroni).")
-    var alpha: Double = Thresholds.defaultAlpha
-
-    @Option(help: "Number of checks sharing --alpha (default: every check the run's scenarios plan).")
-    var familyChecks: Int?
+    @OptionGroup var family: FamilyOptions
 
     @Option(help: "Trials per scenario (K), overriding each file's value.")
     var trials: Int?
@@ -51,8 +47,6 @@ struct CatalogueCommand: ParsableCommand {
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
-        if let m = familyChecks, m < 1 { throw ValidationError("--family-checks must be at least 1, got \(m)") }
         if let k = trials, k < 2 { throw ValidationError("--trials must be at least 2, got \(k)") }
         if let text = seeds, Self.parseSeeds(text) == nil {
             throw ValidationError("--seeds must be FIRST..LAST, FIRST..<END or one seed (non-negative integers, FIRST <= LAST), got '\(text)'")
@@ -95,8 +89,8 @@ struct CatalogueCommand: ParsableCommand {
         }
         let chosen = bugs.map { $0.split(separator: ",").compactMap { PlantedBug.named($0.trimmingCharacters(in: .whitespaces)) } }
             ?? PlantedBug.catalogue
-        var certifier = Certifier(simulator: Simulator(jobs: jobs), alpha: alpha, trials: trials)
-        certifier.familyChecks = familyChecks
+        var certifier = Certifier(simulator: Simulator(jobs: jobs), alpha: family.alpha, trials: trials)
+        certifier.familyChecks = family.familyChecks
         let runner = CatalogueRunner(certifier: certifier, thresholds: certifier.thresholds(for: scenarios))
         let seedList = seeds.flatMap(Self.parseSeeds) ?? []
         var outcomes: [[[BugOutcome]]] = [], baseline: [[[String]]] = []

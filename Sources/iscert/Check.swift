@@ -43,11 +43,7 @@ struct Check: ParsableCommand {
     @Option(help: "Output format: text (the default), json, junit (for CI systems), markdown (for pull-request comments) or html (one self-contained page with charts).")
     var format: Format?
 
-    @Option(help: "Family-wise false-alarm rate of the run, shared by its checks (Bonferroni).")
-    var alpha: Double = Thresholds.defaultAlpha
-
-    @Option(help: "Number of checks sharing --alpha (default: every check the run's scenarios plan, applicable or not).")
-    var familyChecks: Int?
+    @OptionGroup var family: FamilyOptions
 
     @Option(help: "Replay one trial (0-based) of a single scenario and print its summary.")
     var trial: Int?
@@ -77,8 +73,6 @@ struct Check: ParsableCommand {
         if let k = trials, k < 2 { throw ValidationError("--trials must be at least 2, got \(k)") }
         if let n = samples, n < 2 { throw ValidationError("--samples must be at least 2, got \(n)") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
-        if let m = familyChecks, m < 1 { throw ValidationError("--family-checks must be at least 1, got \(m)") }
         if let t = trial, t < 0 { throw ValidationError("--trial must be >= 0, got \(t)") }
         if trial != nil, shard == nil, format == .html || output != nil {
             throw ValidationError("--trial prints one trial as text or json to standard output; --format html and --output are for reports")
@@ -111,8 +105,8 @@ struct Check: ParsableCommand {
             throw ExitCode(ISCert.Exit.badInput)
         }
         var simulator = Simulator(jobs: jobs, masterSeed: seed, algorithm: RandomSource.Algorithm(rawValue: rng)!)
-        var certifier = Certifier(simulator: simulator, alpha: alpha, trials: trials, samples: samples)
-        certifier.familyChecks = familyChecks
+        var certifier = Certifier(simulator: simulator, alpha: family.alpha, trials: trials, samples: samples)
+        certifier.familyChecks = family.familyChecks
         let format = format ?? .text
 
         if let t = trial {

@@ -15,16 +15,10 @@ struct Explain: ParsableCommand {
     @Option(help: "Trials per scenario (K), overriding the file's value.")
     var trials: Int?
 
-    @Option(help: "Family-wise false-alarm rate of the run.")
-    var alpha: Double = Thresholds.defaultAlpha
-
-    @Option(help: "Number of checks sharing --alpha (default: the checks this scenario plans).")
-    var familyChecks: Int?
+    @OptionGroup var family: FamilyOptions
 
     func validate() throws {
         if let k = trials, k < 2 { throw ValidationError("--trials must be at least 2, got \(k)") }
-        if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
-        if let m = familyChecks, m < 1 { throw ValidationError("--family-checks must be at least 1, got \(m)") }
     }
 
     func run() throws {
@@ -33,11 +27,11 @@ struct Explain: ParsableCommand {
             FileHandle.writeError(error.description)
             throw ExitCode(ISCert.Exit.badInput)
         }
-        var certifier = Certifier(alpha: alpha, trials: trials)
-        certifier.familyChecks = familyChecks
+        var certifier = Certifier(alpha: family.alpha, trials: trials)
+        certifier.familyChecks = family.familyChecks
         let thresholds = certifier.thresholds(for: [scenario])
         print("# canonical form\n" + scenario.canonicalText)
-        print("# checks share alpha = \(alpha) over \(thresholds.checks): |z| <= \(TextReport.g(thresholds.zStar, 4)); shifts detected with probability \(TextReport.g(thresholds.power, 2))")
+        print("# checks share alpha = \(family.alpha) over \(thresholds.checks): |z| <= \(TextReport.g(thresholds.zStar, 4)); shifts detected with probability \(TextReport.g(thresholds.power, 2))")
         for point in scenario.points {
             let (ref, checks) = certifier.plan(point, thresholds: thresholds)
             let s = certifier.effective(point)

@@ -25,11 +25,7 @@ struct SampleSizeCommand: ParsableCommand {
     @Option(help: "The probability of detecting it, in (0, 1).")
     var power: Double = 0.8
 
-    @Option(help: "Family-wise false-alarm rate of the run.")
-    var alpha: Double = Thresholds.defaultAlpha
-
-    @Option(help: "Number of checks sharing --alpha (default: the checks this scenario plans).")
-    var familyChecks: Int?
+    @OptionGroup var family: FamilyOptions
 
     @Option(help: "A relative change of Var Z the variance checks must detect (0.1 is 10%); omitted: mean checks only.")
     var varianceShift: Double?
@@ -37,8 +33,6 @@ struct SampleSizeCommand: ParsableCommand {
     func validate() throws {
         if !(bias.isFinite && bias > 0) { throw ValidationError("--bias must be a finite number > 0, got \(bias)") }
         if !(power > 0 && power < 1) { throw ValidationError("--power must be in (0, 1), got \(power)") }
-        if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
-        if let m = familyChecks, m < 1 { throw ValidationError("--family-checks must be at least 1, got \(m)") }
         if let v = varianceShift, !(v.isFinite && v > 0) {
             throw ValidationError("--variance-shift must be a finite number > 0, got \(v)")
         }
@@ -50,13 +44,13 @@ struct SampleSizeCommand: ParsableCommand {
             FileHandle.writeError(error.description)
             throw ExitCode(ISCert.Exit.badInput)
         }
-        var certifier = Certifier(alpha: alpha, power: power)
-        certifier.familyChecks = familyChecks
+        var certifier = Certifier(alpha: family.alpha, power: power)
+        certifier.familyChecks = family.familyChecks
         let thresholds = certifier.thresholds(for: [scenario])
         let g = { (x: Double) in TextReport.g(x, 4) }
         print("# detect a bias of \(canonicalNumber(bias)) in E[Z] with probability \(canonicalNumber(power))"
               + (varianceShift.map { ", and a relative change of \(canonicalNumber($0)) in Var Z" } ?? "")
-              + "; alpha = \(canonicalNumber(alpha)) shared by \(thresholds.checks) checks: |z| <= \(g(thresholds.zStar)), "
+              + "; alpha = \(canonicalNumber(family.alpha)) shared by \(thresholds.checks) checks: |z| <= \(g(thresholds.zStar)), "
               + "z* + z_beta = \(g(thresholds.zStar + thresholds.zPower))")
         for point in scenario.points {
             let (_, sizes) = certifier.sampleSizes(point, bias: bias, varianceShift: varianceShift, thresholds: thresholds)

@@ -66,6 +66,19 @@ struct PolicyLaw {
 
     struct AtomsUnavailable: Error { let reason: String }
 
+    /// Steps `tokens` to the next of the V^T sequences in lexicographic order (an
+    /// odometer, last token fastest); false after the last, with `tokens` all 0.
+    static func nextSequence(_ tokens: inout [Int], vocabulary V: Int) -> Bool {
+        var i = tokens.count - 1
+        while i >= 0 {
+            tokens[i] += 1
+            if tokens[i] < V { return true }
+            tokens[i] = 0
+            i -= 1
+        }
+        return false
+    }
+
     private func chainAtoms(_ p: TokenChain, _ q: TokenChain, enumerationLimit: Int) -> Result<Atoms, AtomsUnavailable> {
         let V = p.vocabulary, T = p.length
         let table = rewardTable
@@ -86,14 +99,7 @@ struct PolicyLaw {
                     previous = v
                 }
                 atoms.logQ.append(lq); atoms.logP.append(lp); atoms.f.append(reward)
-                var i = T - 1
-                while i >= 0 {
-                    tokens[i] += 1
-                    if tokens[i] < V { break }
-                    tokens[i] = 0
-                    i -= 1
-                }
-                if i < 0 { break }
+                if !Self.nextSequence(&tokens, vocabulary: V) { break }
             }
             return .success(atoms)
         }

@@ -157,14 +157,7 @@ public struct GradientReference: Sendable {
                 previous = v
             }
             atoms.logP.append(lp); atoms.logQ.append(lq); atoms.f.append(reward)
-            var i = T - 1
-            while i >= 0 {
-                y[i] += 1
-                if y[i] < V { break }
-                y[i] = 0
-                i -= 1
-            }
-            if i < 0 { return atoms }
+            if !PolicyLaw.nextSequence(&y, vocabulary: V) { return atoms }
         }
     }
 
