@@ -1,5 +1,14 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
+
+/// The engine's modules are compiled with optimisation in debug builds too, so that
+/// plain `swift test` certifies thousands of trials per scenario in seconds: at
+/// -Onone every buffer subscript and range step is a call. Set ISCERT_ONONE=1 (for
+/// building and testing alike) to compile them at -Onone for a debugger.
+/// Tools version 6.2 is what lets a package that depends on iscert by version build
+/// it with these flags (ci/dependent-package.sh shows one doing so).
+let engineSettings: [SwiftSetting] = Context.environment["ISCERT_ONONE"] == "1"
+    ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "iscert",
@@ -23,11 +32,11 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         // Random sources, distribution families, quadrature; GSL errors as Swift errors.
-        .target(name: "ISProbability", dependencies: ["CGSL"]),
+        .target(name: "ISProbability", dependencies: ["CGSL"], swiftSettings: engineSettings),
         // The scenario language: lexer, parser, expressions, diagnostics, Scenario.
-        .target(name: "ISScenario", dependencies: ["ISProbability"]),
+        .target(name: "ISScenario", dependencies: ["ISProbability"], swiftSettings: engineSettings),
         // Exact references, simulation, checks, verdicts.
-        .target(name: "ISCertification", dependencies: ["ISProbability", "ISScenario"]),
+        .target(name: "ISCertification", dependencies: ["ISProbability", "ISScenario"], swiftSettings: engineSettings),
         // The command line.
         .executableTarget(
             name: "iscert",
