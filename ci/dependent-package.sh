@@ -16,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-git clone -q "$root" "$work/iscert"
+git -c safe.directory="$root" clone -q "$root" "$work/iscert"
 git -C "$work/iscert" tag 1.0.0
 
 mkdir -p "$work/consumer/Tests/ConsumerTests"

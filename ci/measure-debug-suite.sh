@@ -22,7 +22,7 @@ for ((r = 1; r <= rounds; r++)); do
     ( cd "$c" && /usr/bin/time -f "%U %S" -o "$out.time" swift test --skip-build >"$out" 2>&1 ) || true
     test=$(grep -o "Test run with .* after [0-9.]* seconds" "$out" | grep -o "[0-9.]* seconds" | cut -d' ' -f1)
     status=$(grep -q "Test run with .* passed after" "$out" && echo passed || echo FAILED)
-    read -r user sys < "$out.time"
+    read -r user sys < <(tail -1 "$out.time")   # (after "Command exited with ..." on a failure)
     cpu=$(echo "$user + $sys" | bc)
     printf "round %d  %-40s test %7ss  cpu %7.1fs  load %s  %s\n" "$r" "$c" "$test" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)" "$status"
     echo "$c $test $cpu" >> "$log"

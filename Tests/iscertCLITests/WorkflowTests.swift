@@ -21,7 +21,7 @@ struct WorkflowTests {
             guard let range = line.range(of: "bash ci/") else { return nil }
             return String(line[range.upperBound...].prefix { $0 != " " })
         })
-        #expect(scripts == ["install-deps.sh", "test.sh", "certify-shard.sh", "merge-shards.sh"])
+        #expect(scripts == ["install-deps.sh", "test.sh", "dependent-package.sh", "certify-shard.sh", "merge-shards.sh"])
         for script in scripts {
             let path = CLI.packageRoot.appendingPathComponent("ci/\(script)").path
             #expect(FileManager.default.isExecutableFile(atPath: path), "ci/\(script)")
