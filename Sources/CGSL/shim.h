@@ -23,7 +23,7 @@ static inline const gsl_rng_type *iscert_rng_ranlxd2(void) { return gsl_rng_ranl
 static inline const gsl_rng_type *iscert_rng_taus2(void) { return gsl_rng_taus2; }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): the finaliser iscert uses to spread seeds.
-/// Always inlined: debug builds compile this header without optimisation.
+/// Always inlined: -Onone builds compile this header without optimisation.
 static inline __attribute__((always_inline)) uint64_t iscert_splitmix64(uint64_t *state) {
     uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -47,7 +47,7 @@ static inline int iscert_rng_seed64(gsl_rng *r, uint64_t key) {
         iscert_mt19937_state *s = (iscert_mt19937_state *)gsl_rng_state(r);
         // mt[i] is the low half of the (i + 1)-th SplitMix64 output from `key`, whose
         // state is then key + (i + 1) * golden: four words a step, in vector lanes,
-        // because debug builds compile this header without optimisation and the
+        // because -Onone builds compile this header without optimisation and the
         // scalar loop costs half as much again per word (624 words every trial).
         // The same arithmetic as iscert_splitmix64, lane by lane.
         typedef uint64_t iscert_u64x4 __attribute__((vector_size(32)));

@@ -40,7 +40,7 @@ extension Distribution {
     public func sample(into out: UnsafeMutableBufferPointer<Double>, using source: RandomSource) {
         let r = source.handle
         // Raw pointers and while loops with wrapping counters: buffer subscripts
-        // and range iterators are calls per element in debug builds.
+        // and range iterators are calls per element in -Onone builds.
         guard let o = out.baseAddress else { return }
         let n = out.count
         var i = 0

@@ -152,12 +152,12 @@ public struct LogDensity: Sendable {
     public func evaluate(_ xs: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         precondition(out.count >= xs.count)
         let n = xs.count
-        // Raw pointers: buffer subscripts are bounds-checked calls in debug builds.
+        // Raw pointers: buffer subscripts are bounds-checked calls in -Onone builds.
         guard n > 0, let x = xs.baseAddress, let o = out.baseAddress else { return }
         // One switch per batch: the common families get tight loops, the rest
         // go through the scalar path.
         // (While loops with wrapping counters, and .magnitude: a range's iterator
-        // and the generic abs are calls per element in debug builds.)
+        // and the generic abs are calls per element in -Onone builds.)
         var i = 0
         switch kind {
         case let .normal(m, inv):

@@ -56,7 +56,7 @@ public final class RandomSource {
     public var uniforms: Uniforms { Uniforms(handle: handle) }
 }
 
-/// The uniforms of a ``RandomSource`` through a transparent call: debug builds
+/// The uniforms of a ``RandomSource`` through a transparent call: -Onone builds
 /// call ``RandomSource/uniform()``, and retain the source for it, on every draw.
 public struct Uniforms {
     @usableFromInline let handle: UnsafeMutablePointer<gsl_rng>

@@ -3,7 +3,7 @@ import Foundation
 /// The scalar operations, shared by ``Formula/evaluate(at:)`` and
 /// ``BatchEvaluator`` so both give the same bits.
 ///
-/// Transparent, and in one file with ``Loops``: debug builds (plain `swift test`)
+/// Transparent, and in one file with ``Loops``: -Onone builds (ISCERT_ONONE=1)
 /// inline a transparent function only where its body is visible, and a call per
 /// sample and operation there costs more than the operation.
 enum Kernels {
@@ -72,8 +72,8 @@ enum Kernels {
 
 /// The whole-array loops, one per operation so the operation is chosen once
 /// per batch and each loop body is a single kernel call the optimizer can
-/// inline (and, being transparent, so can a debug build). While loops with
-/// wrapping counters: a range's iterator is a call per element in debug builds.
+/// inline (and, being transparent, so can an -Onone build). While loops with
+/// wrapping counters: a range's iterator is a call per element in -Onone builds.
 enum Loops {
     enum Source {
         case array(UnsafePointer<Double>)
@@ -104,7 +104,7 @@ enum Loops {
 
     /// Every nan as `Double.nan` (``Kernels/canonical(_:)``). The loop calls the
     /// kernel itself rather than through `map`'s closure: this pass runs on every
-    /// batch, and a closure is a call per element in debug builds.
+    /// batch, and a closure is a call per element in -Onone builds.
     static func canonical(_ a: Source, _ dst: UnsafeMutablePointer<Double>, _ n: Int) {
         switch a {
         case let .array(p):

@@ -14,7 +14,7 @@ struct Lexer {
 
     /// `\n`, `\r\n` (one Character in Swift) and a lone `\r` end a line.
     /// (By ASCII value, which is 10 for `\r\n` too: comparing Characters and
-    /// reading their Unicode properties are the lexer's cost in debug builds.)
+    /// reading their Unicode properties are the lexer's cost in -Onone builds.)
     static func isLineBreak(_ character: Character) -> Bool {
         guard let a = character.asciiValue else { return false }
         return a == 10 ? true : a == 13

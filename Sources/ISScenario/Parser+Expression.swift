@@ -41,7 +41,7 @@ extension Parser {
     // Precedence climbing: one frame per operator level instead of one per
     // grammar rule keeps deep nesting cheap on the stack. The recursive
     // functions build no messages themselves (see Parser+ExpressionErrors):
-    // a debug build gives every string temporary a stack slot in every frame.
+    // an -Onone build gives every string temporary a stack slot in every frame.
     private mutating func parseBinary(minimumPrecedence: Int) throws(ParseFailure) -> ParsedExpression {
         var lhs = try parseUnary()
         var sawComparison = false

@@ -123,7 +123,7 @@ struct Parser {
 
     /// Fails at the first invalid token of the statement, silently.
     func rejectInvalidTokens() throws(ParseFailure) {
-        // (A closure rather than a key path: debug builds apply a key path through
+        // (A closure rather than a key path: -Onone builds apply a key path through
         // the runtime for every token.)
         if tokens.contains(where: { $0.isInvalid }) { throw ParseFailure(diagnostic: nil) }
     }

@@ -84,7 +84,7 @@ enum Statements {
         var statements: [[Token]] = []
         var current: [Token] = []
         var depth = 0
-        // A while loop: the enumerated iterator is a generic call per token in debug builds.
+        // A while loop: the enumerated iterator is a generic call per token in -Onone builds.
         var i = -1
         while i + 1 < tokens.count {
             i += 1

@@ -11,7 +11,7 @@ extension TrialDraws {
     func withLogRatios(_ transform: (Double) -> Double, _ body: (TrialDraws) -> Double) -> Double {
         let n = count, m = tokens?.logRatios.count ?? 0
         // Scratch space on the stack and raw pointers: these run for every trial of
-        // a catalogue run, debug builds included.
+        // a catalogue run, -Onone builds included.
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { lr in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { tokenLR in
                 for i in 0..<n { lr[i] = transform(logRatios[i]) }

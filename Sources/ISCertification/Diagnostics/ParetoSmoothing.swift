@@ -161,7 +161,7 @@ public enum ParetoSmoothing {
     /// if any entry is +infinity, NaN if any is NaN.
     public static func logSumExp(_ x: [Double]) -> Double {
         // Pointer loops: this runs for every fit, and Sequence.max, contains and
-        // for-in are unspecialised generic calls per element in debug builds.
+        // for-in are unspecialised generic calls per element in -Onone builds.
         x.withUnsafeBufferPointer { b in
             guard let p = b.baseAddress, b.count > 0 else { return -.infinity }
             // The first of equal maxima, as `max()` keeps it.
@@ -240,11 +240,11 @@ public enum ParetoSmoothing {
         return lw.withUnsafeBufferPointer { values in
             let v = values.baseAddress!
             // a before b in the stable ascending order. (Transparent: inlined even in
-            // debug builds, where it is called for every entry.)
+            // -Onone builds, where it is called for every entry.)
             @_transparent func before(_ a: Int, _ b: Int) -> Bool { v[a] < v[b] || (v[a] == v[b] && a < b) }
             return [Int](unsafeUninitializedCapacity: count) { out, initialized in
                 let heap = out.baseAddress!
-                // Transparent too: a call per replacement in debug builds.
+                // Transparent too: a call per replacement in -Onone builds.
                 @_transparent func siftDown(_ start: Int, _ size: Int) {
                     var i = start
                     while true {
@@ -310,7 +310,7 @@ public enum ParetoSmoothing {
         let norm = logSumExp(profile)
         guard norm.isFinite else { return failed }
         // (Loops rather than map and reduce(0, +): their closures are calls per grid
-        // point in debug builds, where every scenario fits 500 trials. The same sums in
+        // point in -Onone builds, where every scenario fits 500 trials. The same sums in
         // the same order.)
         var weights = [Double](repeating: 0, count: grid)
         for j in 0..<grid { weights[j] = exp(profile[j] - norm) }
@@ -335,7 +335,7 @@ public enum ParetoSmoothing {
     /// mean_i log1p(c x_i).
     private static func meanLog1p(_ c: Double, _ x: [Double]) -> Double {
         // A pointer loop: this runs (grid + 1) times per fit, and Array and range
-        // iteration are calls per element in debug builds, where every scenario
+        // iteration are calls per element in -Onone builds, where every scenario
         // test fits 500 trials.
         // x is never empty here (gpdFitSorted needs n >= 1).
         x.withUnsafeBufferPointer { b in

@@ -21,7 +21,7 @@ public struct BuiltinEstimator: Estimator {
     public func estimate(_ d: TrialDraws) -> Double {
         // Raw pointers and while loops with wrapping counters: these loops run over
         // every draw of every trial, and buffer subscripts and range iterators are
-        // calls in debug builds, overflow checks a third of a step (and the generic
+        // calls in -Onone builds, overflow checks a third of a step (and the generic
         // min and max are calls too: see `lesser` and `greater`).
         // With no draws every estimate below would be 0/0.
         guard let lr = d.logRatios.baseAddress, let r = d.ratios.baseAddress, let f = d.values.baseAddress else {
@@ -104,7 +104,7 @@ public struct BuiltinEstimator: Estimator {
     }
 
     /// Swift.min and Swift.max written out, same operands, same result (nan
-    /// included): the generic functions are unspecialised calls in debug builds.
+    /// included): the generic functions are unspecialised calls in -Onone builds.
     @_transparent static func lesser(_ x: Double, _ y: Double) -> Double { y < x ? y : x }
     @_transparent static func greater(_ x: Double, _ y: Double) -> Double { y >= x ? y : x }
 
@@ -113,7 +113,7 @@ public struct BuiltinEstimator: Estimator {
     /// weight of exp(1000) on an unscored token gives no inf * 0.
     static func tokenLevel(_ spec: EstimatorSpec, _ d: TrialDraws, _ tokens: TokenDraws) -> Double {
         // Raw pointers and while loops, as in `estimate`: these run over every token
-        // of every trial, and range iterators are calls in debug builds too (so are
+        // of every trial, and range iterators are calls in -Onone builds too (so are
         // overflow checks: the counters wrap, below n T).
         let T = tokens.length, count = d.count, all = count * T
         guard let lr = tokens.logRatios.baseAddress, let g = tokens.rewards.baseAddress,

@@ -28,7 +28,7 @@ struct LaplaceMoments {
     /// exp(x), without libm's underflow path where the result is exactly +0
     /// (x < -746 < log of half the smallest subnormal): the terms of these sums
     /// underflow at most outer t, and adding +0 changes no partial sum.
-    /// (Transparent: inlined even in debug builds, where a call per node and outer t
+    /// (Transparent: inlined even in -Onone builds, where a call per node and outer t
     /// would cost more than the exponential.)
     @_transparent
     static func expOrZero(_ x: Double) -> Double { x < -746 ? 0 : exp(x) }
@@ -47,7 +47,7 @@ struct LaplaceMoments {
         let count = lqw.count
         // Each node's terms that do not depend on t, once, in raw memory: the loop in
         // `transforms` runs for every node at every outer t, and Array and buffer
-        // subscripts are bounds-checked calls in debug builds.
+        // subscripts are bounds-checked calls in -Onone builds.
         var blocks: [UnsafeMutableRawPointer] = []
         defer { for block in blocks { block.deallocate() } }
         func column<T>(_ value: (Int) -> T) -> UnsafeMutablePointer<T> {
@@ -69,7 +69,7 @@ struct LaplaceMoments {
             var oneMinusPhi = 0.0
             g.withUnsafeMutableBufferPointer { g in
             let g = g.baseAddress!
-            // (while loops: a range's iterator is a call per step in debug builds)
+            // (while loops: a range's iterator is a call per step in -Onone builds)
             var j = 0
             while j < count {
                 // v beyond 1e100: t v > 1e89 at the smallest outer t (~1e-11), so

@@ -296,7 +296,7 @@ struct PolicyLaw {
                     let w = exp(lw)
                     // Raw pointers and while loops: this runs for every term of every
                     // monomial at every step, and array subscripts and iterators (of
-                    // tuples, generic) are calls in debug builds.
+                    // tuples, generic) are calls in -Onone builds.
                     mono.terms.withUnsafeBufferPointer { terms in
                     mono.first.withUnsafeBufferPointer { first in
                     sources.withUnsafeBufferPointer { sources in

@@ -130,7 +130,7 @@ public struct GradientSpecification: Sendable {
     /// active: d/dtheta min(W A, clip(W, 1 - eps, 1 + eps) A) is W A grad log pi where
     /// the unclipped term is the smaller one, 0 where the clipped (constant) one is.
     /// A reward of 0 gives 0 without forming W, so a weight of inf never meets it.
-    /// (Transparent: inlined even in debug builds, once per sequence of every trial.)
+    /// (Transparent: inlined even in -Onone builds, once per sequence of every trial.)
     @_transparent static func sequenceCoefficient(_ spec: EstimatorSpec, logWeight: Double, value f: Double) -> Double {
         if case let .reinforce(b) = spec { return f - (b ?? 0) }
         guard f != 0, logWeight > -.infinity else { return 0 }
@@ -165,7 +165,7 @@ public struct BuiltinGradient: GradientEstimator {
     public var name: String { spec.canonicalText }
 
     public func estimate(_ draws: GradientDraws, into gradient: UnsafeMutableBufferPointer<Double>) {
-        // Raw pointers: buffer subscripts are bounds-checked calls in debug builds.
+        // Raw pointers: buffer subscripts are bounds-checked calls in -Onone builds.
         guard let out = gradient.baseAddress, let y = draws.tokens.baseAddress, let lr = draws.logRatios.baseAddress,
               let g = draws.rewards.baseAddress, let lw = draws.logWeights.baseAddress, let f = draws.values.baseAddress else { return }
         let theta = draws.parameters, V = theta.vocabulary, T = draws.length
@@ -174,7 +174,7 @@ public struct BuiltinGradient: GradientEstimator {
         rowWeight.withUnsafeMutableBufferPointer { b in
             let rowTotal = b.baseAddress!
             // Step s of sequence i, drawn after `previous`, carries coefficient c.
-            // (Transparent, and while loops: debug builds would call it, and a
+            // (Transparent, and while loops: -Onone builds would call it, and a
             // range's iterator, for every token.)
             @_transparent func visit(_ i: Int, _ s: Int, _ previous: Int, _ c: Double) {
                 let r = theta.sharedRow || previous < 0 ? 0 : previous + 1

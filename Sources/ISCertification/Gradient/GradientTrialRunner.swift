@@ -100,7 +100,7 @@ final class GradientTrialRunner {
         var sumR = 0.0, sumR2 = 0.0, nonFinite = 0
         // Raw pointers and while loops: these loops run over every token of every
         // trial, and buffer subscripts, range iterators and TokenChain.row(after:)'s
-        // Optional comparison are calls in debug builds.
+        // Optional comparison are calls in -Onone builds.
         set.tokens.withUnsafeMutableBufferPointer { yb in
         set.logRatios.withUnsafeMutableBufferPointer { lrb in
         set.rewards.withUnsafeMutableBufferPointer { gb in

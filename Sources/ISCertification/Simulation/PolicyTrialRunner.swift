@@ -106,7 +106,7 @@ final class PolicyTrialRunner {
             // Token models are sampled here, token by token as TokenChain.sample does,
             // so that each token's log-ratio and reward are stored as it is drawn.
             // Raw pointers and while loops: this runs for every token, and buffer
-            // subscripts, range iterators and Optional comparisons are calls in debug builds.
+            // subscripts, range iterators and Optional comparisons are calls in -Onone builds.
             let stride = draw.chain?.rowStride ?? 0, chained = draw.chain != nil && V > 0
             let uniforms = source.uniforms
             for i in 0..<n {
@@ -116,7 +116,7 @@ final class PolicyTrialRunner {
                     var previous = -1, t = 0
                     let start = i * T
                     // (Wrapping index arithmetic: indices stay below n T (V + 1), and
-                    // overflow checks are most of an index's cost in debug builds.)
+                    // overflow checks are most of an index's cost in -Onone builds.)
                     while t < T {
                         let row = previous &+ 1
                         let v = TokenChain.invert(uniforms.next(), row: row &* stride, in: c)

@@ -62,7 +62,7 @@ final class TrialRunner {
         var done = 0
         // One pass of unsafe buffers, and raw pointers in a while loop per sample:
         // Array subscripts would check uniqueness and bounds on every store, and
-        // buffer subscripts and range iterators are calls in debug builds (the
+        // buffer subscripts and range iterators are calls in -Onone builds (the
         // counter wraps: it stays below N).
         logRatios.withUnsafeMutableBufferPointer { lrOut in
         ratios.withUnsafeMutableBufferPointer { rOut in
@@ -111,5 +111,5 @@ final class TrialRunner {
 
 /// Whether the weight r = exp(log r) and the value f are both finite (a nan
 /// log r makes r nan): x - x is exactly 0 for every finite x and nan for an
-/// infinity or a nan. (isFinite and isNaN are calls per sample in debug builds.)
+/// infinity or a nan. (isFinite and isNaN are calls per sample in -Onone builds.)
 @_transparent private func bothFinite(_ r: Double, _ f: Double) -> Bool { r - r + f - f == 0 }

@@ -127,7 +127,7 @@ public struct RunStatistics: Sendable, Hashable, Codable {
     /// the trial's ESS/N (a seam for planted bugs, see ``PlantedBug``).
     mutating func add(_ s: TrialSummary, samples n: Int, essFraction ess: ESSFraction?) {
         // Pointers and a while loop: this runs for every trial and estimator, and in
-        // debug builds the enumerated iterator and each array element's mutation
+        // -Onone builds the enumerated iterator and each array element's mutation
         // (with its exclusivity check) are calls.
         s.estimates.withUnsafeBufferPointer { zs in
         estimates.withUnsafeMutableBufferPointer { moments in
