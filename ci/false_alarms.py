@@ -13,7 +13,7 @@ A check whose statistic took the same value in every run cannot fail by chance
 (ESS/N is identically 1 where the ratio is constant, as in gaussian-gap-0): it is
 counted as deterministic, not as applied.
 """
-import collections, glob, json, math, os, sys
+import collections, glob, json, math, os, re, sys
 
 
 def wilson(k, n, z=1.959963984540054):
@@ -120,7 +120,10 @@ def main(argv):
         "alpha": alpha, "checks_in_family": m, "z_star": z_star, "declared_per_check": declared,
         "runs_with_false_alarm": alarmed, "scenarios": names,
         "checks": {name: {"applied": applied[name], "failed": failed[name], "deterministic": deterministic[name],
-                          "clustered_interval": clustered(per_run[name])}
+                          "clustered_interval": clustered(per_run[name]),
+                          # [failed, applied] in each run, in seed order: what a test
+                          # needs to allow for the checks of a run being correlated.
+                          "per_run": per_run[name]}
                    for name in sorted(set(applied) | set(deterministic))},
         # [failed, applied] per check and scenario.
         "by_scenario": {name: {scenario: cell for scenario, cell in sorted(cells.items())}
@@ -150,9 +153,15 @@ def main(argv):
     print(f"  runs with any false alarm: {alarmed} / {len(paths)} = {alarmed / max(1, len(paths)):.3g}"
           f"   95% CI [{lo:.3g}, {hi:.3g}] ({declared_runs})")
     if output:
-        with open(output, "w") as f:
-            json.dump(result, f, indent=1, sort_keys=True)
-            f.write("\n")
+        write(result, output)
+
+
+def write(result, output):
+    """The measurement as JSON, one [failed, applied] pair to a line."""
+    text = json.dumps(result, indent=1, sort_keys=True)
+    text = re.sub(r"\[\s+(-?\d+),\s+(-?\d+)\s+\]", r"[\1, \2]", text)
+    with open(output, "w") as f:
+        f.write(text + "\n")
 
 
 if __name__ == "__main__":
