@@ -66,13 +66,21 @@ import Testing
         return (lo ?? n, n)
     }
 
+    /// The two-sided 99.9% point of the standard normal law (3.2905), as the test uses it.
+    static let zLimit = 3.29
+
+    /// Failures and checks summed over the runs' [failed, applied] pairs.
+    static func totals(_ perRun: [[Int]]) -> (failed: Int, applied: Int) {
+        perRun.reduce((0, 0)) { ($0.0 + $1[0], $0.1 + $1[1]) }
+    }
+
     /// z of the observed rate F/A against `declared`, with the runs as independent
     /// clusters: se^2 = r / (r - 1) * sum_i (f_i - p a_i)^2 / A^2, p = F/A (the
     /// linearised variance of a ratio of sums). Nil with fewer than two runs or no
     /// failures, where that variance says nothing.
     static func clusteredZ(perRun: [[Int]], declared: Double) -> Double? {
         let r = Double(perRun.count)
-        let failed = Double(perRun.reduce(0) { $0 + $1[0] }), applied = Double(perRun.reduce(0) { $0 + $1[1] })
+        let totals = Self.totals(perRun), failed = Double(totals.failed), applied = Double(totals.applied)
         guard perRun.count >= 2, applied > 0, failed > 0 else { return nil }
         let p = failed / applied
         let sumSquares = perRun.reduce(0.0) { s, run in
@@ -93,10 +101,10 @@ import Testing
         let atRateZ = try #require(Self.clusteredZ(perRun: atRate, declared: 0.05))
         #expect(abs(atRateZ) < 1)
         let excess = (0..<200).map { [[15, 19, 22, 26][$0 % 4], 364] }
-        #expect(try #require(Self.clusteredZ(perRun: excess, declared: 0.05)) > 3.29)
+        #expect(try #require(Self.clusteredZ(perRun: excess, declared: 0.05)) > Self.zLimit)
         // The same 4100 failures in 20 runs of 205 (whole runs failing together).
         let gathered = (0..<200).map { [$0 < 20 ? 205 : 0, 364] }
-        #expect(abs(try #require(Self.clusteredZ(perRun: gathered, declared: 0.05))) < 3.29)
+        #expect(abs(try #require(Self.clusteredZ(perRun: gathered, declared: 0.05))) < Self.zLimit)
         #expect(Self.clusteredZ(perRun: (0..<200).map { _ in [0, 364] }, declared: 0.05) == nil)
     }
 
@@ -104,9 +112,9 @@ import Testing
     /// the runs as clusters) would fail against a declared rate 15% lower or higher.
     @Test func theNominalMeanCountsRejectARateOffByFifteenPercent() throws {
         let runs = try #require(try Self.measurement("false-alarms-nominal.json").checks["mean"]?.perRun)
-        #expect(abs(try #require(Self.clusteredZ(perRun: runs, declared: 0.05))) < 3.29)
-        #expect(try #require(Self.clusteredZ(perRun: runs, declared: 0.05 * 0.85)) > 3.29)
-        #expect(try #require(Self.clusteredZ(perRun: runs, declared: 0.05 * 1.15)) < -3.29)
+        #expect(abs(try #require(Self.clusteredZ(perRun: runs, declared: 0.05))) < Self.zLimit)
+        #expect(try #require(Self.clusteredZ(perRun: runs, declared: 0.05 * 0.85)) > Self.zLimit)
+        #expect(try #require(Self.clusteredZ(perRun: runs, declared: 0.05 * 1.15)) < -Self.zLimit)
     }
 
     @Test func binomialIntervalsMatchKnownQuantiles() {
@@ -131,9 +139,9 @@ import Testing
             if Double(c.applied) * m.declaredPerCheck >= 50 {
                 let runs = try #require(c.perRun, "\(file): \(name) has no per-run counts; regenerate with \(m.command)")
                 #expect(runs.count == m.runs && runs.allSatisfy { $0.count == 2 })
-                #expect(runs.reduce(0) { $0 + $1[0] } == c.failed && runs.reduce(0) { $0 + $1[1] } == c.applied)
+                #expect(Self.totals(runs) == (c.failed, c.applied))
                 if let z = Self.clusteredZ(perRun: runs, declared: m.declaredPerCheck) {
-                    #expect(z <= 3.29 && (!exact || z >= -3.29),
+                    #expect(z <= Self.zLimit && (!exact || z >= -Self.zLimit),
                             "\(file): \(name) failed \(c.failed) of \(c.applied), declared rate \(m.declaredPerCheck): z = \(z) with the runs as clusters")
                 } else {
                     // No failure at all: below any rate, which only a z-test's two sides forbid.
